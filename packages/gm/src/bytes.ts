@@ -1,0 +1,65 @@
+/** Byte helpers shared by every gm module: hex, concatenation, big-endian integers, constant-time compare. */
+
+/** Lower-case hex of `bytes`. Example: `toHex(Uint8Array.of(1, 255))` → `'01ff'`. */
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+/** Bytes of a hex string (spaces and a `0x` prefix allowed); throws RangeError on anything else. */
+export function fromHex(hex: string): Uint8Array {
+  const clean = hex.replace(/\s+/g, '').replace(/^0x/i, '');
+  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) {
+    throw new RangeError('hex string must have an even number of hex digits');
+  }
+  return new Uint8Array(Buffer.from(clean, 'hex'));
+}
+
+/** One array holding `parts` in order. */
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** Unsigned big-endian integer of `bytes`. */
+export function bytesToBigInt(bytes: Uint8Array): bigint {
+  if (bytes.length === 0) return 0n;
+  return BigInt('0x' + toHex(bytes));
+}
+
+/** `value` as exactly `length` big-endian bytes; RangeError if it is negative or does not fit. */
+export function bigIntToBytes(value: bigint, length: number): Uint8Array {
+  if (value < 0n) throw new RangeError('value must not be negative');
+  const hex = value.toString(16);
+  if (hex.length > length * 2) throw new RangeError(`value does not fit in ${length} bytes`);
+  return fromHex(hex.padStart(length * 2, '0'));
+}
+
+/** Equality in time independent of where the arrays differ (for MACs, tags and hashes). */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** UTF-8 bytes of a string, or the bytes themselves. */
+export function utf8(data: string | Uint8Array): Uint8Array {
+  return typeof data === 'string' ? new TextEncoder().encode(data) : data;
+}
+
+/** Cryptographically secure random bytes (Web Crypto, available in Node 20 and browsers). */
+export function randomBytes(length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  // getRandomValues fills at most 65,536 bytes per call.
+  for (let offset = 0; offset < length; offset += 65536) {
+    globalThis.crypto.getRandomValues(out.subarray(offset, Math.min(length, offset + 65536)));
+  }
+  return out;
+}

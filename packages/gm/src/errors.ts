@@ -1,0 +1,48 @@
+/**
+ * The one error class of the low layers (gm, and later pki): a precise, coded format error.
+ *
+ * Design §6b: low layers throw built-in errors for programming mistakes (TypeError, RangeError)
+ * and `GmError` for bad input that a user or peer can send (truncated DER, wrong PEM label,
+ * point off the curve, wrong password). Each code is a `YZ_ERR_*` name listed in
+ * `GM_ERROR_CODES`, which `docs/errors.md` mirrors (a test keeps the two in step).
+ */
+
+/** Every code a gm error can carry, with its one-line meaning (the registry for this layer). */
+export const GM_ERROR_CODES = {
+  YZ_ERR_DER_TRUNCATED: 'DER input ends before the encoded length',
+  YZ_ERR_DER_LENGTH: 'DER length is not minimal, indefinite, or absurd',
+  YZ_ERR_DER_TAG: 'DER tag is not the one the structure requires',
+  YZ_ERR_DER_TRAILING: 'bytes follow the end of a DER structure',
+  YZ_ERR_DER_VALUE: 'DER value is malformed (non-minimal integer, bad OID, bad time, bad string)',
+  YZ_ERR_PEM: 'PEM text is malformed or carries an unexpected label',
+  YZ_ERR_KEY_FORMAT: 'key structure or algorithm is not an SM2 key in a supported format',
+  YZ_ERR_KEY_PASSWORD: 'the password does not decrypt the private key',
+  YZ_ERR_KEY_RANGE: 'SM2 private key is outside [1, n-2]',
+  YZ_ERR_POINT_INVALID: 'public key point is not on the SM2 curve, or is infinity',
+  YZ_ERR_SIGNATURE_FORMAT: 'signature is not DER SEQUENCE{r,s} or raw 64-byte r||s',
+  YZ_ERR_CIPHERTEXT: 'SM2 ciphertext is malformed or fails its integrity check',
+  YZ_ERR_SM4_KEY: 'SM4 key or IV has the wrong length',
+  YZ_ERR_SM4_PADDING: 'SM4 padding is invalid (wrong key, or corrupted data)',
+  YZ_ERR_SM4_TAG: 'SM4-GCM authentication tag does not match',
+  YZ_ERR_KEY_EXCHANGE: 'SM2 key exchange failed (invalid point or confirmation mismatch)',
+  YZ_ERR_ID_LENGTH: 'SM2 signer ID is longer than 8191 bytes',
+} as const;
+
+/** A `YZ_ERR_*` code of the gm layer. */
+export type GmErrorCode = keyof typeof GM_ERROR_CODES;
+
+/** Bad input to a gm function: `code` says which kind, `message` names the field. */
+export class GmError extends Error {
+  override readonly name = 'GmError';
+  constructor(
+    readonly code: GmErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** True for a GmError, whatever realm it was thrown in. */
+export function isGmError(value: unknown): value is GmError {
+  return value instanceof Error && (value as { name?: string }).name === 'GmError' && 'code' in value;
+}

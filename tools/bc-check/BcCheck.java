@@ -1,0 +1,145 @@
+// Independent cross-check of Yizheng's SM2/SM3/SM4 artifacts with BouncyCastle (Debian libbcprov-java).
+// Reads one command per line on stdin, answers one line per command on stdout ("ok <hex…>" or
+// "err <message>"), so a test suite pays for one JVM start however many cases it checks.
+// All byte arguments are hex; "-" stands for an empty value.
+import java.io.*;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.security.SecureRandom;
+import org.bouncycastle.asn1.gm.GMNamedCurves;
+import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.agreement.SM2KeyExchange;
+import org.bouncycastle.crypto.engines.SM2Engine;
+import org.bouncycastle.crypto.engines.SM4Engine;
+import org.bouncycastle.crypto.modes.GCMBlockCipher;
+import org.bouncycastle.crypto.params.*;
+import org.bouncycastle.crypto.signers.SM2Signer;
+import org.bouncycastle.crypto.util.*;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.util.encoders.Hex;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
+
+public class BcCheck {
+    static final X9ECParameters X9 = GMNamedCurves.getByName("sm2p256v1");
+    static final ECDomainParameters DOMAIN =
+        new ECNamedDomainParameters(GMObjectIdentifiers.sm2p256v1, X9.getCurve(), X9.getG(), X9.getN(), X9.getH());
+    static final SecureRandom RANDOM = new SecureRandom();
+
+    static byte[] hex(String s) { return s.equals("-") ? new byte[0] : Hex.decode(s); }
+    static String hex(byte[] b) { return b.length == 0 ? "-" : Hex.toHexString(b); }
+    static ECPrivateKeyParameters priv(String d) { return new ECPrivateKeyParameters(new BigInteger(1, hex(d)), DOMAIN); }
+    static ECPublicKeyParameters pub(String p) { return new ECPublicKeyParameters(DOMAIN.getCurve().decodePoint(hex(p)), DOMAIN); }
+    static String pubHex(ECPublicKeyParameters k) { return hex(k.getQ().getEncoded(false)); }
+
+    public static void main(String[] args) throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, "UTF-8");
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.isBlank()) continue;
+            try {
+                out.println("ok " + run(line.trim().split("\\s+")));
+            } catch (Exception e) {
+                out.println("err " + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replace('\n', ' '));
+            }
+        }
+    }
+
+    static String run(String[] a) throws Exception {
+        switch (a[0]) {
+            case "sm2-sign": { // d id msg -> DER signature
+                SM2Signer s = new SM2Signer();
+                s.init(true, new ParametersWithID(new ParametersWithRandom(priv(a[1]), RANDOM), hex(a[2])));
+                byte[] m = hex(a[3]);
+                s.update(m, 0, m.length);
+                return hex(s.generateSignature());
+            }
+            case "sm2-verify": { // pub id msg sig -> true|false
+                SM2Signer s = new SM2Signer();
+                s.init(false, new ParametersWithID(pub(a[1]), hex(a[2])));
+                byte[] m = hex(a[3]);
+                s.update(m, 0, m.length);
+                return String.valueOf(s.verifySignature(hex(a[4])));
+            }
+            case "sm2-public": { // d -> 04||X||Y
+                return pubHex(new ECPublicKeyParameters(DOMAIN.getG().multiply(priv(a[1]).getD()).normalize(), DOMAIN));
+            }
+            case "sm2-encrypt": { // pub mode msg -> ciphertext
+                SM2Engine e = new SM2Engine(SM2Engine.Mode.valueOf(a[2]));
+                e.init(true, new ParametersWithRandom(pub(a[1]), RANDOM));
+                byte[] m = hex(a[3]);
+                return hex(e.processBlock(m, 0, m.length));
+            }
+            case "sm2-decrypt": { // d mode ciphertext -> msg
+                SM2Engine e = new SM2Engine(SM2Engine.Mode.valueOf(a[2]));
+                e.init(false, priv(a[1]));
+                byte[] c = hex(a[3]);
+                return hex(e.processBlock(c, 0, c.length));
+            }
+            case "sm4-gcm-encrypt": // key iv aad plaintext -> ct||tag
+            case "sm4-gcm-decrypt": { // key iv aad ct||tag -> plaintext
+                boolean enc = a[0].endsWith("encrypt");
+                GCMBlockCipher g = new GCMBlockCipher(new SM4Engine());
+                g.init(enc, new AEADParameters(new KeyParameter(hex(a[1])), 128, hex(a[2]), hex(a[3])));
+                byte[] input = hex(a[4]);
+                byte[] output = new byte[g.getOutputSize(input.length)];
+                int n = g.processBytes(input, 0, input.length, output, 0);
+                n += g.doFinal(output, n);
+                return hex(java.util.Arrays.copyOf(output, n));
+            }
+            case "pem-private": { // path -> d (reads PKCS#8 "PRIVATE KEY")
+                try (PEMParser p = new PEMParser(new FileReader(a[1]))) {
+                    Object o = p.readObject();
+                    ECPrivateKeyParameters k = (ECPrivateKeyParameters) PrivateKeyFactory.createKey((PrivateKeyInfo) o);
+                    if (!k.getParameters().getCurve().equals(DOMAIN.getCurve())) throw new IllegalStateException("not SM2");
+                    return hex(org.bouncycastle.util.BigIntegers.asUnsignedByteArray(32, k.getD()));
+                }
+            }
+            case "pem-public": { // path -> 04||X||Y (reads SubjectPublicKeyInfo "PUBLIC KEY")
+                try (PEMParser p = new PEMParser(new FileReader(a[1]))) {
+                    Object o = p.readObject();
+                    ECPublicKeyParameters k = (ECPublicKeyParameters) PublicKeyFactory.createKey((SubjectPublicKeyInfo) o);
+                    if (!k.getParameters().getCurve().equals(DOMAIN.getCurve())) throw new IllegalStateException("not SM2");
+                    return pubHex(k);
+                }
+            }
+            case "write-private": { // d path -> writes PKCS#8 PEM
+                byte[] der = PrivateKeyInfoFactory.createPrivateKeyInfo(priv(a[1])).getEncoded();
+                writePem("PRIVATE KEY", der, a[2]);
+                return "written";
+            }
+            case "write-public": { // pub path -> writes SPKI PEM
+                byte[] der = SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(pub(a[1])).getEncoded();
+                writePem("PUBLIC KEY", der, a[2]);
+                return "written";
+            }
+            case "sm2-kx-responder": { // dB rB idB PA RA idA klenBytes -> K SB S2(=expected SA)
+                SM2KeyExchange kx = new SM2KeyExchange();
+                kx.init(new ParametersWithID(new SM2KeyExchangePrivateParameters(false, priv(a[1]), priv(a[2])), hex(a[3])));
+                byte[][] r = kx.calculateKeyWithConfirmation(Integer.parseInt(a[7]) * 8, null,
+                    new ParametersWithID(new SM2KeyExchangePublicParameters(pub(a[4]), pub(a[5])), hex(a[6])));
+                return hex(r[0]) + " " + hex(r[1]) + " " + hex(r[2]);
+            }
+            case "sm2-kx-initiator": { // dA rA idA PB RB idB klenBytes SB -> K SA
+                SM2KeyExchange kx = new SM2KeyExchange();
+                kx.init(new ParametersWithID(new SM2KeyExchangePrivateParameters(true, priv(a[1]), priv(a[2])), hex(a[3])));
+                byte[][] r = kx.calculateKeyWithConfirmation(Integer.parseInt(a[7]) * 8, hex(a[8]),
+                    new ParametersWithID(new SM2KeyExchangePublicParameters(pub(a[4]), pub(a[5])), hex(a[6])));
+                return hex(r[0]) + " " + hex(r[1]);
+            }
+            default:
+                throw new IllegalArgumentException("unknown command " + a[0]);
+        }
+    }
+
+    static void writePem(String label, byte[] der, String path) throws IOException {
+        try (PemWriter w = new PemWriter(new FileWriter(path))) {
+            w.writeObject(new PemObject(label, der));
+        }
+    }
+}
