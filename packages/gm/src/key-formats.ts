@@ -4,8 +4,10 @@
  * - private keys: PKCS#8 PrivateKeyInfo (RFC 5208 / RFC 5958) holding an RFC 5915 ECPrivateKey —
  *   PEM "PRIVATE KEY"; SEC1 ECPrivateKey alone — PEM "EC PRIVATE KEY";
  * - password-protected: PKCS#8 EncryptedPrivateKeyInfo with PBES2 (RFC 8018 §6.2) —
- *   PEM "ENCRYPTED PRIVATE KEY". We write PBKDF2-HMAC-SM3 + SM4-CBC; we read those and the
- *   AES/SHA choices OpenSSL makes by default.
+ *   PEM "ENCRYPTED PRIVATE KEY". We write SM4-CBC with PBKDF2-HMAC-SM3 by default (national
+ *   algorithms only, R3; PRF OID 1.2.156.10197.1.401.2 as GM/T 0091 Annex C, GmSSL, gmsm and
+ *   BouncyCastle write it) or with PBKDF2-HMAC-SHA256 (`prf: 'sha256'`), because OpenSSL 3.0
+ *   has no HMAC-SM3 PRF for PBKDF2. We read both SM3 OIDs and OpenSSL's AES/SHA defaults.
  *
  * The SM2 algorithm is id-ecPublicKey with namedCurve sm2p256v1 (GM/T 0015 / GmSSL); a bare
  * SM2 algorithm OID is also accepted on input, as some tools write it.
@@ -205,14 +207,19 @@ export interface ExportPrivateKeyOptions {
   password?: string | Uint8Array;
   /** PBKDF2 iterations with a password (default 100,000). */
   iterations?: number;
+  /** PBKDF2 PRF with a password: 'sm3' (default) or 'sha256' (readable by OpenSSL 3.0). */
+  prf?: PbkdfPrf;
 }
+
+/** PBKDF2 pseudo-random functions we write. */
+export type PbkdfPrf = 'sm3' | 'sha256';
 
 /** PEM text of a private key. */
 export function exportPrivateKeyPem(key: Sm2PrivateKey, options: ExportPrivateKeyOptions = {}): string {
   if (options.password !== undefined) {
     return encodePem(
       'ENCRYPTED PRIVATE KEY',
-      encryptPrivateKeyInfo(key, options.password, options.iterations),
+      encryptPrivateKeyInfo(key, options.password, options.iterations, options.prf),
     );
   }
   if (options.format === 'sec1') return encodePem('EC PRIVATE KEY', encodeEcPrivateKey(key, true));
@@ -220,7 +227,7 @@ export function exportPrivateKeyPem(key: Sm2PrivateKey, options: ExportPrivateKe
 }
 
 /**
- * SM2 private key from PEM ("PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY") or DER
+ * SM2 private key from PEM ("PRIVATE KEY", "EC/SM2 PRIVATE KEY", "ENCRYPTED PRIVATE KEY") or DER
  * PKCS#8. An encrypted key needs `password`; a wrong one is YZ_ERR_KEY_PASSWORD.
  */
 export function importPrivateKey(data: string | Uint8Array, password?: string | Uint8Array): Sm2PrivateKey {
@@ -229,8 +236,16 @@ export function importPrivateKey(data: string | Uint8Array, password?: string | 
     return decodePrivateKeyInfo(data);
   }
   const text = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
-  const block = decodePem(text, ['PRIVATE KEY', 'EC PRIVATE KEY', 'ENCRYPTED PRIVATE KEY']);
-  if (block.label === 'EC PRIVATE KEY') return decodeEcPrivateKey(block.der, 'ECPrivateKey');
+  // OpenSSL 3 labels the SEC1 form of an SM2 key "SM2 PRIVATE KEY".
+  const block = decodePem(text, [
+    'PRIVATE KEY',
+    'EC PRIVATE KEY',
+    'SM2 PRIVATE KEY',
+    'ENCRYPTED PRIVATE KEY',
+  ]);
+  if (block.label === 'EC PRIVATE KEY' || block.label === 'SM2 PRIVATE KEY') {
+    return decodeEcPrivateKey(block.der, 'ECPrivateKey');
+  }
   if (block.label === 'PRIVATE KEY') return decodePrivateKeyInfo(block.der);
   if (password === undefined)
     throw new GmError('YZ_ERR_KEY_PASSWORD', 'the private key is encrypted: a password is needed');
@@ -257,18 +272,19 @@ const PRFS: Record<string, string> = {
 /** Most PBKDF2 iterations we run for an input key: a hostile file must not stall the process. */
 const MAX_ITERATIONS = 10_000_000;
 
-/** EncryptedPrivateKeyInfo with PBES2: PBKDF2-HMAC-SM3 (OpenSSL's hmacWithSM3 OID) and SM4-CBC. */
+/** EncryptedPrivateKeyInfo with PBES2: PBKDF2 (HMAC-SM3 or HMAC-SHA256) and SM4-CBC. */
 export function encryptPrivateKeyInfo(
   key: Sm2PrivateKey,
   password: string | Uint8Array,
   iterations = 100_000,
+  prf: PbkdfPrf = 'sm3',
 ): Uint8Array {
   if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS) {
     throw new RangeError(`iterations must be 1..${MAX_ITERATIONS}`);
   }
   const salt = randomBytes(16);
   const iv = randomBytes(16);
-  const derived = pbkdf2Sync(utf8(password), salt, iterations, 16, 'sm3');
+  const derived = pbkdf2Sync(utf8(password), salt, iterations, 16, prf);
   const cipher = createCipheriv('sm4-cbc', derived, iv);
   const plain = encodePrivateKeyInfo(key);
   const encrypted = new Uint8Array(Buffer.concat([cipher.update(plain), cipher.final()]));
@@ -279,7 +295,7 @@ export function encryptPrivateKeyInfo(
         salt,
         iterationCount: iterations,
         keyLength: undefined,
-        prf: { algorithm: GmOid.hmacWithSm3, parameters: NULL_DER },
+        prf: { algorithm: prf === 'sm3' ? GmOid.hmacSm3 : GmOid.hmacWithSha256, parameters: NULL_DER },
       }),
     },
     encryptionScheme: { algorithm: GmOid.sm4Cbc, parameters: OctetString.encode(iv) },

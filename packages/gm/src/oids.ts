@@ -21,7 +21,7 @@ export const GmOid = {
   sm2Encrypt: `${OSCCA}.1.301.3`,
   /** SM3 hash. */
   sm3: `${OSCCA}.1.401`,
-  /** HMAC-SM3 as GM/T 0091 Annex C, BouncyCastle and GmSSL write it. */
+  /** HMAC-SM3 as GM/T 0091 Annex C, BouncyCastle, GmSSL and gmsm write it (we emit this one). */
   hmacSm3: `${OSCCA}.1.401.2`,
   /** HMAC-SM3 as OpenSSL and Tongsuo write it ("hmacWithSM3"). */
   hmacWithSm3: `${OSCCA}.1.401.3.1`,
