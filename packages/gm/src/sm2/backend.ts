@@ -1,7 +1,8 @@
 /**
  * Chooses the SM2 backend once per process: the native addon when it was built and passes a
  * known-answer self-test, else pure TypeScript — saying so once on stderr, as the issue asks.
- * `YIZHENG_GM_NATIVE=0` forces TypeScript (benchmarks and the fallback test use it).
+ * `YIZHENG_GM_NATIVE=0` forces TypeScript; `YIZHENG_GM_NATIVE=/path/to/addon.node` loads another
+ * build of the addon (the fallback test points it at a missing file).
  */
 import { createRequire } from 'node:module';
 import { fromHex, toHex } from '../bytes.js';
@@ -28,7 +29,9 @@ function loadNative(): Sm2Backend | null {
   try {
     const require = createRequire(import.meta.url);
     // src/sm2/ and dist/sm2/ are both two levels below the package root.
-    const addon = require('../../build/Release/yizheng_sm2.node') as NativeModule;
+    const override = process.env.YIZHENG_GM_NATIVE;
+    const path = override?.endsWith('.node') ? override : '../../build/Release/yizheng_sm2.node';
+    const addon = require(path) as NativeModule;
     const backend: Sm2Backend = {
       name: 'native',
       curve: SM2_CURVE,
