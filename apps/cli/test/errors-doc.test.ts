@@ -1,0 +1,20 @@
+/** docs/errors.md lists exactly the codes of the registries in code (design §6b). */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { GM_ERROR_CODES } from '@yizheng/gm';
+import { CLI_ERROR_CODES } from '../src/cli-error.js';
+
+const doc = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../docs/errors.md'), 'utf8');
+const documented = [...doc.matchAll(/^\| `(YZ_ERR_[A-Z0-9_]+)` \| (\w+) \|/gm)].map((m) => `${m[2]}:${m[1]}`);
+
+describe('error registry', () => {
+  it('ok/docs/errors.md has one row per code, with its layer', () => {
+    const inCode = [
+      ...Object.keys(GM_ERROR_CODES).map((c) => `gm:${c}`),
+      ...Object.keys(CLI_ERROR_CODES).map((c) => `cli:${c}`),
+    ];
+    expect([...documented].sort()).toEqual([...inCode].sort());
+  });
+});
