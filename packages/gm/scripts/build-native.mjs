@@ -36,7 +36,14 @@ if (process.env.YIZHENG_NO_NATIVE === '1') {
   if (!nodeGyp) {
     console.warn('[@yizheng/gm] node-gyp not found: using the pure TypeScript SM2 implementation');
   } else {
-    const result = spawnSync(process.execPath, [nodeGyp, 'rebuild', '-j', '2'], {
+    // Build against the headers of the Node that runs us (Debian puts them under /usr/include/node)
+    // instead of letting node-gyp download them: these machines reach no such server.
+    const args = [nodeGyp, 'rebuild', '-j', '2'];
+    const localHeaders = join(dirname(process.execPath), '..', 'include', 'node', 'node_api.h');
+    if (!process.env.npm_config_nodedir && existsSync(localHeaders)) {
+      args.push(`--nodedir=${join(dirname(process.execPath), '..')}`);
+    }
+    const result = spawnSync(process.execPath, args, {
       cwd: packageDir,
       stdio: ['ignore', 'pipe', 'pipe'],
       encoding: 'utf8',
