@@ -110,6 +110,38 @@ export const Integer: Asn1TaggedType<bigint> = tagged(
   },
 );
 
+/**
+ * A non-negative INTEGER as exactly `size` big-endian bytes (r, s, coordinates): no bigint on
+ * the way, which keeps signature encoding off the hot path. Negative values and values wider
+ * than `size` bytes are YZ_ERR_DER_VALUE.
+ */
+export function unsignedInteger(size: number): Asn1TaggedType<Uint8Array> {
+  return tagged(
+    'INTEGER',
+    Tag.INTEGER,
+    (el) => {
+      const c = contentOf(el);
+      if (c.length === 0) fail('INTEGER has no content octets');
+      if (c.length > 1 && ((c[0] === 0x00 && c[1]! < 0x80) || (c[0] === 0xff && c[1]! >= 0x80))) {
+        fail('INTEGER is not in minimal form');
+      }
+      if (c[0]! >= 0x80) fail('INTEGER must not be negative');
+      const digits = c[0] === 0x00 && c.length > 1 ? c.subarray(1) : c;
+      if (digits.length > size) fail(`INTEGER is wider than ${size} bytes`);
+      const out = new Uint8Array(size);
+      out.set(digits, size - digits.length);
+      return out;
+    },
+    (value) => {
+      let start = 0;
+      while (start < value.length - 1 && value[start] === 0) start++;
+      const digits = value.subarray(start);
+      if (digits.length === 0) return Uint8Array.of(0);
+      return digits[0]! >= 0x80 ? concatBytes(Uint8Array.of(0), digits) : digits.slice();
+    },
+  );
+}
+
 /** INTEGER limited to the safe JavaScript range, as number (versions, counts). */
 export const SmallInteger: Asn1TaggedType<number> = tagged(
   'INTEGER',

@@ -4,11 +4,11 @@
  * older SDKs) and GM/T 0009-2012 §7.2 `SM2Cipher` DER (what CMS and key envelopes carry).
  */
 import { Integer, OctetString, decodeDer, sequence } from '../asn1/types.js';
-import { bigIntToBytes, bytesToBigInt, concatBytes, constantTimeEqual, randomBytes } from '../bytes.js';
+import { bigIntToBytes, bytesToBigInt, concatBytes, constantTimeEqual } from '../bytes.js';
 import { GmError, isGmError } from '../errors.js';
 import { sm2Kdf, sm3Concat } from '../sm3.js';
 import { sm2Backend } from './backend.js';
-import { Sm2PrivateKey, type Sm2PublicKey } from './keys.js';
+import { Sm2PrivateKey, type Sm2PublicKey, randomNonce } from './keys.js';
 
 /** GM/T 0009 SM2Cipher ::= SEQUENCE { XCoordinate INTEGER, YCoordinate INTEGER, HASH OCTET STRING, CipherText OCTET STRING }. */
 export const SM2Cipher = sequence('SM2Cipher', {
@@ -33,15 +33,13 @@ export function sm2Encrypt(
   publicKey: Sm2PublicKey,
   message: Uint8Array,
   format: CipherFormat = 'c1c3c2',
-  nonce: () => Uint8Array = () => randomBytes(40),
+  nonce: () => Uint8Array = randomNonce,
 ): Uint8Array {
   if (!(message instanceof Uint8Array)) throw new TypeError('message must be a Uint8Array');
   const backend = sm2Backend();
   const target = publicKey.xy;
   for (let attempt = 0; attempt < 64; attempt++) {
-    const material = nonce();
-    const k =
-      material.length === 32 ? material : bigIntToBytes(bytesToBigInt(material) % backend.curve.n, 32);
+    const k = nonce();
     const c1 = backend.mulBase(k); // A2
     const shared = backend.mul(k, target); // A4 (h = 1, so A3's [h]P ≠ O holds for any valid P)
     if (!c1 || !shared) continue;

@@ -11,7 +11,7 @@ import { GmError } from '../errors.js';
 import { sm3Concat } from '../sm3.js';
 import { sm2Backend } from './backend.js';
 import { Sm2Point } from './curve.js';
-import { decodeSignature, encodeSignature, type SignatureFormat } from './signature.js';
+import { decodeSignature, encodeSignature, isValidScalar, type SignatureFormat } from './signature.js';
 
 /** The default signer ID of GM/T 0009-2012 §10: ASCII "1234567812345678". */
 export const SM2_DEFAULT_ID = '1234567812345678';
@@ -192,10 +192,7 @@ export class Sm2PrivateKey {
 
   /** Signs a precomputed e = SM3(Z ‖ M) (32 bytes). */
   signDigest(e: Uint8Array, format: SignatureFormat = 'der'): Uint8Array {
-    return encodeSignature(
-      signDigestWithNonce(this.#d, e, () => randomBytes(40)),
-      format,
-    );
+    return encodeSignature(signDigestWithNonce(this.#d, e, randomNonce), format);
   }
 
   /** Raw d for the modules of this package (decryption, key exchange, key encoding). */
@@ -216,6 +213,14 @@ export class Sm2PrivateKey {
   }
 }
 
+/** A uniform nonce k in [0, n): 32 random bytes, drawn again in the rare case (< 2^-32) they are ≥ n. */
+export function randomNonce(): Uint8Array {
+  for (;;) {
+    const k = randomBytes(32);
+    if (isValidScalar(k)) return k;
+  }
+}
+
 /**
  * GB/T 32918.2 §6.1 with a nonce source: retries with new nonce material until r and s are
  * valid. Exported for known-answer tests, which supply the standard's fixed k.
@@ -223,11 +228,7 @@ export class Sm2PrivateKey {
 export function signDigestWithNonce(d: Uint8Array, e: Uint8Array, nonce: () => Uint8Array): Uint8Array {
   if (!(e instanceof Uint8Array) || e.length !== 32) throw new TypeError('digest must be 32 bytes');
   for (let attempt = 0; attempt < 64; attempt++) {
-    const material = nonce();
-    // 40 bytes reduce to a near-uniform k mod n; a 32-byte nonce (test vectors) is used as is.
-    const k =
-      material.length === 32 ? material : bigIntToBytes(bytesToBigInt(material) % sm2Backend().curve.n, 32);
-    const rs = sm2Backend().signDigest(d, e, k);
+    const rs = sm2Backend().signDigest(d, e, nonce());
     if (rs) return rs;
   }
   throw new Error('SM2 signing failed 64 times in a row: the random source is broken');

@@ -2,13 +2,13 @@
  * SM2 signature encodings: GM/T 0009-2012 §7.3 `SM2Signature ::= SEQUENCE { R INTEGER, S INTEGER }`
  * (DER, what X.509, CMS and OpenSSL use) and raw 64-byte r‖s (many SDKs and tokens).
  */
-import { sequence, Integer, decodeDer } from '../asn1/types.js';
-import { bigIntToBytes, bytesToBigInt, concatBytes } from '../bytes.js';
+import { decodeDer, sequence, unsignedInteger } from '../asn1/types.js';
+import { bigIntToBytes, concatBytes } from '../bytes.js';
 import { GmError, isGmError } from '../errors.js';
 import { sm2Backend } from './backend.js';
 
 /** GM/T 0009 SM2Signature. */
-export const SM2Signature = sequence('SM2Signature', { r: Integer, s: Integer });
+export const SM2Signature = sequence('SM2Signature', { r: unsignedInteger(32), s: unsignedInteger(32) });
 
 /** How a signature is laid out on the wire. */
 export type SignatureFormat = 'der' | 'raw';
@@ -19,8 +19,28 @@ export interface SignatureParts {
   readonly s: Uint8Array;
 }
 
-function checkRange(name: 'r' | 's', value: bigint): void {
-  if (value < 1n || value >= sm2Backend().curve.n) {
+/** n of the backend's curve as 32 bytes, for byte-wise range checks. */
+const orderBytes = new WeakMap<object, Uint8Array>();
+function curveOrder(): Uint8Array {
+  const curve = sm2Backend().curve;
+  let bytes = orderBytes.get(curve);
+  if (!bytes) orderBytes.set(curve, (bytes = bigIntToBytes(curve.n, 32)));
+  return bytes;
+}
+
+/** Big-endian comparison of two equal-length byte strings. */
+function compare(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+/** Whether 0 < value < n, as 32 big-endian bytes. */
+export function isValidScalar(value: Uint8Array): boolean {
+  return value.some((byte) => byte !== 0) && compare(value, curveOrder()) < 0;
+}
+
+function checkRange(name: 'r' | 's', value: Uint8Array): void {
+  if (!isValidScalar(value)) {
     throw new GmError('YZ_ERR_SIGNATURE_FORMAT', `${name} must be in [1, n-1]`);
   }
 }
@@ -28,7 +48,7 @@ function checkRange(name: 'r' | 's', value: bigint): void {
 /** Encodes r‖s (64 bytes) in `format`. */
 export function encodeSignature(rs: Uint8Array, format: SignatureFormat): Uint8Array {
   if (format === 'raw') return rs;
-  return SM2Signature.encode({ r: bytesToBigInt(rs.subarray(0, 32)), s: bytesToBigInt(rs.subarray(32, 64)) });
+  return SM2Signature.encode({ r: rs.subarray(0, 32), s: rs.subarray(32, 64) });
 }
 
 /**
@@ -45,7 +65,7 @@ export function decodeSignature(
       const { r, s } = decodeDer(SM2Signature, signature);
       checkRange('r', r);
       checkRange('s', s);
-      return { r: bigIntToBytes(r, 32), s: bigIntToBytes(s, 32) };
+      return { r, s };
     } catch (error) {
       if (
         format === 'auto' &&
@@ -68,8 +88,8 @@ export function decodeSignature(
       `raw signature must be 64 bytes r||s, got ${signature.length}`,
     );
   }
-  checkRange('r', bytesToBigInt(signature.subarray(0, 32)));
-  checkRange('s', bytesToBigInt(signature.subarray(32)));
+  checkRange('r', signature.subarray(0, 32));
+  checkRange('s', signature.subarray(32));
   return { r: signature.slice(0, 32), s: signature.slice(32) };
 }
 
