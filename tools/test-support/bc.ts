@@ -5,7 +5,7 @@
  * libbcutil-java, which `npm test` installs when missing (scripts/test.mjs).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,10 +25,18 @@ function ensureCompiled(): void {
       );
   }
   mkdirSync(classes, { recursive: true });
-  const result = spawnSync('javac', ['-nowarn', '-d', classes, '-cp', classpath.join(':'), source], {
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`javac failed: ${result.error?.message ?? result.stderr}`);
+  // Test files run in parallel: compile aside, then rename into place (atomic), so no JVM
+  // ever loads a half-written class.
+  const staging = mkdtempSync(join(checkerDir, 'classes-'));
+  try {
+    const result = spawnSync('javac', ['-nowarn', '-d', staging, '-cp', classpath.join(':'), source], {
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) throw new Error(`javac failed: ${result.error?.message ?? result.stderr}`);
+    renameSync(join(staging, 'BcCheck.class'), compiled);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 /** One answer of the checker: `ok` with its space-separated fields, or the error text. */

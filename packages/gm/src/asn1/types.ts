@@ -313,57 +313,40 @@ function parseTime(text: string, pattern: RegExp, name: string, fullYear: (y: nu
   return date;
 }
 
+/** A time type: `YY…` or `YYYY…` then MMDDHHMMSS and Z, with the years it can hold. */
+function timeType(
+  name: string,
+  tag: number,
+  yearDigits: 2 | 4,
+  fullYear: (y: number) => number,
+  [minYear, maxYear]: [number, number],
+): Asn1TaggedType<Date> {
+  const pattern = new RegExp(`^(\\d{${yearDigits}})(\\d{2})(\\d{2})(\\d{2})(\\d{2})(\\d{2})Z$`);
+  return tagged(
+    name,
+    tag,
+    (el) => parseTime(new TextDecoder().decode(contentOf(el)), pattern, name, fullYear),
+    (date) => {
+      const y = date.getUTCFullYear();
+      if (y < minYear || y > maxYear) throw new RangeError(`${name} holds years ${minYear}..${maxYear} only`);
+      const fields = [date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes()];
+      const text = pad(y % 10 ** yearDigits, yearDigits) + fields.map((f) => pad(f, 2)).join('');
+      return new TextEncoder().encode(text + pad(date.getUTCSeconds(), 2) + 'Z');
+    },
+  );
+}
+
 /** UTCTime `YYMMDDHHMMSSZ` (RFC 5280 §4.1.2.5.1: years 50–99 are 19xx). */
-export const UtcTime: Asn1TaggedType<Date> = tagged(
+export const UtcTime = timeType(
   'UTCTime',
   Tag.UTC_TIME,
-  (el) =>
-    parseTime(
-      new TextDecoder().decode(contentOf(el)),
-      /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/,
-      'UTCTime',
-      (y) => (y >= 50 ? 1900 + y : 2000 + y),
-    ),
-  (date) => {
-    const y = date.getUTCFullYear();
-    if (y < 1950 || y > 2049) throw new RangeError('UTCTime holds years 1950..2049 only');
-    return new TextEncoder().encode(
-      pad(y % 100, 2) +
-        pad(date.getUTCMonth() + 1, 2) +
-        pad(date.getUTCDate(), 2) +
-        pad(date.getUTCHours(), 2) +
-        pad(date.getUTCMinutes(), 2) +
-        pad(date.getUTCSeconds(), 2) +
-        'Z',
-    );
-  },
+  2,
+  (y) => (y >= 50 ? 1900 + y : 2000 + y),
+  [1950, 2049],
 );
 
 /** GeneralizedTime `YYYYMMDDHHMMSSZ` (RFC 5280 §4.1.2.5.2: no fractional seconds). */
-export const GeneralizedTime: Asn1TaggedType<Date> = tagged(
-  'GeneralizedTime',
-  Tag.GENERALIZED_TIME,
-  (el) =>
-    parseTime(
-      new TextDecoder().decode(contentOf(el)),
-      /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/,
-      'GeneralizedTime',
-      (y) => y,
-    ),
-  (date) => {
-    const y = date.getUTCFullYear();
-    if (y < 0 || y > 9999) throw new RangeError('GeneralizedTime holds years 0..9999 only');
-    return new TextEncoder().encode(
-      pad(y, 4) +
-        pad(date.getUTCMonth() + 1, 2) +
-        pad(date.getUTCDate(), 2) +
-        pad(date.getUTCHours(), 2) +
-        pad(date.getUTCMinutes(), 2) +
-        pad(date.getUTCSeconds(), 2) +
-        'Z',
-    );
-  },
-);
+export const GeneralizedTime = timeType('GeneralizedTime', Tag.GENERALIZED_TIME, 4, (y) => y, [0, 9999]);
 
 /** ANY: the raw TLV (a copy), for fields decoded later or kept byte-exact. */
 export const Any: Asn1Type<Uint8Array> = {
