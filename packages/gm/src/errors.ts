@@ -26,6 +26,7 @@ export const GM_ERROR_CODES = {
   YZ_ERR_SM4_TAG: 'SM4-GCM authentication tag does not match',
   YZ_ERR_KEY_EXCHANGE: 'SM2 key exchange failed (invalid point or confirmation mismatch)',
   YZ_ERR_ID_LENGTH: 'SM2 signer ID is longer than 8191 bytes',
+  YZ_ERR_NAME: 'distinguished name text or attribute value is invalid (pki)',
 } as const;
 
 /** A `YZ_ERR_*` code of the gm layer. */
