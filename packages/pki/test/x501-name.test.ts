@@ -39,13 +39,13 @@ describe('X.501 names', () => {
   });
 
   it('ok/multi-valued RDNs, OIDs and escapes round-trip; RFC 4514 order is reversed', () => {
-    const text = 'C=CN,O=某某\\, 有限公司+OU=一部,2.5.4.5=91330106MA2XXXXX0A,CN=\\ 前导空格';
+    const text = 'C=CN,O=某某\\, 有限公司+OU=一部,2.5.4.5=91330106MA2B3C4D5D,CN=\\ 前导空格';
     const name = parseName(text);
     expect(name[1]!.map((a) => a.value)).toEqual(['某某, 有限公司', '一部']);
     expect(name[3]![0]!.value).toBe(' 前导空格');
     const back = decodeName(encodeName(name));
     // DER sorts the attributes of a multi-valued RDN by encoding (X.690 §11.6): OU's now comes first.
-    const expected = 'C=CN,OU=一部+O=某某\\, 有限公司,serialNumber=91330106MA2XXXXX0A,CN=\\ 前导空格';
+    const expected = 'C=CN,OU=一部+O=某某\\, 有限公司,serialNumber=91330106MA2B3C4D5D,CN=\\ 前导空格';
     expect(formatName(back)).toBe(expected);
     expect(formatName(parseName('C=CN,CN=x'), { rfc4514: true })).toBe('CN=x,C=CN');
     expect(name[2]![0]!.tag).toBe(der.Tag.PRINTABLE_STRING);

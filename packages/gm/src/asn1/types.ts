@@ -83,16 +83,21 @@ function tagged<T>(
 // ---------------------------------------------------------------------------------------------
 // Primitive types
 
+/** X.690 §8.3.2: an INTEGER has content, in minimal two's-complement form. */
+function checkIntegerContent(c: Uint8Array): void {
+  if (c.length === 0) fail('INTEGER has no content octets');
+  if (c.length > 1 && ((c[0] === 0x00 && c[1]! < 0x80) || (c[0] === 0xff && c[1]! >= 0x80))) {
+    fail('INTEGER is not in minimal form');
+  }
+}
+
 /** INTEGER as bigint; DER requires the minimal two's-complement form (X.690 §8.3.2). */
 export const Integer: Asn1TaggedType<bigint> = tagged(
   'INTEGER',
   Tag.INTEGER,
   (el) => {
     const c = contentOf(el);
-    if (c.length === 0) fail('INTEGER has no content octets');
-    if (c.length > 1 && ((c[0] === 0x00 && c[1]! < 0x80) || (c[0] === 0xff && c[1]! >= 0x80))) {
-      fail('INTEGER is not in minimal form');
-    }
+    checkIntegerContent(c);
     const magnitude = bytesToBigInt(c);
     return c[0]! >= 0x80 ? magnitude - (1n << BigInt(c.length * 8)) : magnitude;
   },
@@ -121,10 +126,7 @@ export function unsignedInteger(size: number): Asn1TaggedType<Uint8Array> {
     Tag.INTEGER,
     (el) => {
       const c = contentOf(el);
-      if (c.length === 0) fail('INTEGER has no content octets');
-      if (c.length > 1 && ((c[0] === 0x00 && c[1]! < 0x80) || (c[0] === 0xff && c[1]! >= 0x80))) {
-        fail('INTEGER is not in minimal form');
-      }
+      checkIntegerContent(c);
       if (c[0]! >= 0x80) fail('INTEGER must not be negative');
       const digits = c[0] === 0x00 && c.length > 1 ? c.subarray(1) : c;
       if (digits.length > size) fail(`INTEGER is wider than ${size} bytes`);
