@@ -29,6 +29,7 @@ public class BcCheck {
     static final ECDomainParameters DOMAIN =
         new ECNamedDomainParameters(GMObjectIdentifiers.sm2p256v1, X9.getCurve(), X9.getG(), X9.getN(), X9.getH());
     static final SecureRandom RANDOM = new SecureRandom();
+    static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
     static byte[] hex(String s) { return s.equals("-") ? new byte[0] : Hex.decode(s); }
     static String hex(byte[] b) { return b.length == 0 ? "-" : Hex.toHexString(b); }
@@ -131,6 +132,73 @@ public class BcCheck {
                 byte[][] r = kx.calculateKeyWithConfirmation(Integer.parseInt(a[7]) * 8, hex(a[8]),
                     new ParametersWithID(new SM2KeyExchangePublicParameters(pub(a[4]), pub(a[5])), hex(a[6])));
                 return hex(r[0]) + " " + hex(r[1]);
+            }
+            case "sm2-enveloped-key-open": { // recipient d, SM2EnvelopedKey DER -> d, its 04||X||Y (GM/T 0009 §7.4)
+                org.bouncycastle.asn1.ASN1Sequence env = org.bouncycastle.asn1.ASN1Sequence.getInstance(hex(a[2]));
+                if (env.size() != 4) throw new IllegalArgumentException("SM2EnvelopedKey must have 4 fields");
+                String alg = org.bouncycastle.asn1.x509.AlgorithmIdentifier.getInstance(env.getObjectAt(0)).getAlgorithm().getId();
+                if (!alg.equals("1.2.156.10197.1.104.1") && !alg.equals("1.2.156.10197.1.104"))
+                    throw new IllegalArgumentException("symAlgID " + alg + " is not SM4-ECB");
+                // SM2Cipher { x INTEGER, y INTEGER, HASH OCTET STRING, CipherText OCTET STRING }; BC's
+                // SM2Engine reads raw 04||x||y||C3||C2, so lay it out that way.
+                org.bouncycastle.asn1.ASN1Sequence c = org.bouncycastle.asn1.ASN1Sequence.getInstance(env.getObjectAt(1));
+                byte[] c1c3c2 = org.bouncycastle.util.Arrays.concatenate(
+                    new byte[] {4},
+                    org.bouncycastle.util.BigIntegers.asUnsignedByteArray(32, org.bouncycastle.asn1.ASN1Integer.getInstance(c.getObjectAt(0)).getValue()),
+                    org.bouncycastle.util.BigIntegers.asUnsignedByteArray(32, org.bouncycastle.asn1.ASN1Integer.getInstance(c.getObjectAt(1)).getValue()),
+                    org.bouncycastle.util.Arrays.concatenate(
+                        org.bouncycastle.asn1.ASN1OctetString.getInstance(c.getObjectAt(2)).getOctets(),
+                        org.bouncycastle.asn1.ASN1OctetString.getInstance(c.getObjectAt(3)).getOctets()));
+                SM2Engine e = new SM2Engine(SM2Engine.Mode.C1C3C2);
+                e.init(false, priv(a[1]));
+                byte[] sm4Key = e.processBlock(c1c3c2, 0, c1c3c2.length);
+                byte[] carried = org.bouncycastle.asn1.ASN1BitString.getInstance(env.getObjectAt(2)).getOctets();
+                byte[] encrypted = org.bouncycastle.asn1.ASN1BitString.getInstance(env.getObjectAt(3)).getOctets();
+                if (encrypted.length != 32) throw new IllegalArgumentException("encrypted private key must be 32 bytes");
+                SM4Engine sm4 = new SM4Engine(); // ECB, no padding: each 16-byte block on its own
+                sm4.init(false, new KeyParameter(sm4Key));
+                byte[] d = new byte[32];
+                for (int off = 0; off < 32; off += 16) sm4.processBlock(encrypted, off, d, off);
+                org.bouncycastle.math.ec.ECPoint q = DOMAIN.getG().multiply(new BigInteger(1, d)).normalize();
+                if (!q.equals(DOMAIN.getCurve().decodePoint(carried)))
+                    throw new IllegalStateException("the private key does not match the carried public key");
+                return hex(d) + " " + hex(q.getEncoded(false));
+            }
+            case "cert-path": { // anchor DER, intermediates (comma-separated DER or -), target DER, time ms -> "valid <n>"
+                // RFC 5280 PKIX path validation by BouncyCastle's own provider (SM3withSM2, default ID).
+                java.security.cert.CertificateFactory cf = java.security.cert.CertificateFactory.getInstance("X.509", BC);
+                java.security.cert.X509Certificate anchor = (java.security.cert.X509Certificate) cf.generateCertificate(new ByteArrayInputStream(hex(a[1])));
+                java.util.List<java.security.cert.X509Certificate> path = new java.util.ArrayList<>();
+                path.add((java.security.cert.X509Certificate) cf.generateCertificate(new ByteArrayInputStream(hex(a[3]))));
+                if (!a[2].equals("-")) {
+                    String[] parts = a[2].split(",");
+                    for (String part : parts) // the target's issuer first, up towards the anchor
+                        path.add((java.security.cert.X509Certificate) cf.generateCertificate(new ByteArrayInputStream(hex(part))));
+                }
+                java.security.cert.PKIXParameters params = new java.security.cert.PKIXParameters(
+                    java.util.Set.of(new java.security.cert.TrustAnchor(anchor, null)));
+                params.setRevocationEnabled(false);
+                params.setDate(new java.util.Date(Long.parseLong(a[4])));
+                java.security.cert.CertPathValidator.getInstance("PKIX", BC).validate(cf.generateCertPath(path), params);
+                return "valid " + path.size();
+            }
+            case "ocsp-verify": { // responder-signing cert DER, OCSPResponse DER -> true|false status,status,… (RFC 6960)
+                // BasicOCSPResp signature check with BC's SM3withSM2 (default ID 1234567812345678).
+                org.bouncycastle.cert.ocsp.OCSPResp resp = new org.bouncycastle.cert.ocsp.OCSPResp(hex(a[2]));
+                if (resp.getStatus() != 0) throw new IllegalStateException("responseStatus " + resp.getStatus());
+                org.bouncycastle.cert.ocsp.BasicOCSPResp basic = (org.bouncycastle.cert.ocsp.BasicOCSPResp) resp.getResponseObject();
+                boolean valid = basic.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+                    .setProvider(BC).build(new org.bouncycastle.cert.X509CertificateHolder(hex(a[1]))));
+                java.util.List<String> statuses = new java.util.ArrayList<>();
+                for (org.bouncycastle.cert.ocsp.SingleResp r : basic.getResponses()) {
+                    Object s = r.getCertStatus();
+                    if (s == null) statuses.add("good");
+                    else if (s instanceof org.bouncycastle.cert.ocsp.RevokedStatus) {
+                        org.bouncycastle.cert.ocsp.RevokedStatus rs = (org.bouncycastle.cert.ocsp.RevokedStatus) s;
+                        statuses.add(rs.hasRevocationReason() ? "revoked:" + rs.getRevocationReason() : "revoked");
+                    } else statuses.add("unknown");
+                }
+                return valid + " " + String.join(",", statuses);
             }
             default:
                 throw new IllegalArgumentException("unknown command " + a[0]);

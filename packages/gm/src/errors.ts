@@ -27,6 +27,16 @@ export const GM_ERROR_CODES = {
   YZ_ERR_KEY_EXCHANGE: 'SM2 key exchange failed (invalid point or confirmation mismatch)',
   YZ_ERR_ID_LENGTH: 'SM2 signer ID is longer than 8191 bytes',
   YZ_ERR_NAME: 'distinguished name text or attribute value is invalid (pki)',
+  YZ_ERR_ALGORITHM: 'algorithm identifier is not one this structure accepts, e.g. not SM2-with-SM3 (pki)',
+  YZ_ERR_SERIAL: 'serial number is zero, negative, shorter than 4 or longer than 20 octets (pki)',
+  YZ_ERR_EXTENSION: 'extension is duplicated, malformed, or unknown and critical (pki)',
+  YZ_ERR_SIGNATURE_INVALID: 'signature does not verify under the issuer or signer public key (pki)',
+  YZ_ERR_CERTIFICATE: 'certificate fields are inconsistent or break the GM/T 0015 profile (pki)',
+  YZ_ERR_CSR: 'certification request is malformed or its proof of possession fails (pki)',
+  YZ_ERR_CRL: 'CRL is malformed or breaks the profile, e.g. no nextUpdate (pki)',
+  YZ_ERR_OCSP: 'OCSP request or response is malformed or unsupported (pki)',
+  YZ_ERR_CMS: 'CMS or GM/T 0010 message is malformed, unsupported, or its content does not match (pki)',
+  YZ_ERR_ENVELOPE: 'enveloped key (GM/T 0009, GM/T 0092, SKF blob) is malformed or its key pair does not match (pki)',
 } as const;
 
 /** A `YZ_ERR_*` code of the gm layer. */

@@ -102,7 +102,7 @@ function parseAs<T>(what: string, fn: () => T): T {
 }
 
 function checkSm2Algorithm(
-  algorithm: { algorithm: string; parameters: Uint8Array | undefined },
+  algorithm: { algorithm: string; parameters?: Uint8Array | undefined },
   what: string,
 ) {
   if (algorithm.algorithm === GmOid.sm2) return;

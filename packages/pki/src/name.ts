@@ -178,3 +178,11 @@ export function parseName(text: string): Name {
 function nameError(message: string): GmError {
   return new GmError('YZ_ERR_NAME', `distinguished name: ${message}`);
 }
+
+/** Name as a declared ASN.1 type, for structures that contain one (TBSCertificate, CRL, CSR). */
+export const NameType: asn1.Asn1Type<Name> = {
+  name: 'Name',
+  tags: [der.Tag.SEQUENCE],
+  decode: (el) => decodeName(der.rawOf(el)),
+  encode: (name) => encodeName(name),
+};

@@ -89,7 +89,7 @@ export const Oid = {
   // GM/T 0015-2023 (single source: XiPKI; reference §4.4)
   residentIdCardNumber: `${GMT0015}.1.1.1`,
   passportNumber: `${GMT0015}.1.1.2`,
-  unifiedSocialCreditCode: `${GMT0015}.4.4`,
+  unifiedSocialCreditCode: `${GMT0015}.4`,
 } as const;
 
 /** A key of the OID table. */

@@ -169,6 +169,14 @@ export const Asn1Boolean: Asn1TaggedType<boolean> = tagged(
   (value) => Uint8Array.of(value ? 0xff : 0x00),
 );
 
+/** ENUMERATED as number (X.690 §8.4: encoded like an INTEGER). */
+export const Enumerated: Asn1TaggedType<number> = tagged(
+  'ENUMERATED',
+  Tag.ENUMERATED,
+  SmallInteger.decodeContent,
+  SmallInteger.encodeContent,
+);
+
 /** NULL. */
 export const Null: Asn1TaggedType<null> = tagged(
   'NULL',
@@ -361,6 +369,31 @@ export const Any: Asn1Type<Uint8Array> = {
   },
 };
 
+/**
+ * A value of one known tag kept as its raw TLV (a copy): for alternatives we carry but do not
+ * interpret (GeneralName x400Address, policy qualifiers), so they survive a round trip.
+ */
+export function rawWithTag(tag: number, name: string): Asn1TaggedType<Uint8Array> {
+  return {
+    name,
+    tag,
+    tags: [tag],
+    decode(el) {
+      expectTag(el, tag, name);
+      return rawOf(el).slice();
+    },
+    encode(value) {
+      const el = parseDer(value);
+      expectTag(el, tag, name);
+      return value;
+    },
+    decodeContent: (el) => rawOf(el).slice(),
+    encodeContent: () => {
+      throw new TypeError(`${name} is kept raw and cannot be re-tagged`);
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Combinators
 
@@ -405,8 +438,13 @@ function isOptional(
 
 /** Field map of a SEQUENCE, in the order of the standard's ASN.1 text. */
 export type FieldTypes = Record<string, Asn1Type<unknown>>;
-/** Decoded value of a SEQUENCE with fields `F`. */
-export type SequenceValue<F extends FieldTypes> = { [K in keyof F]: Decoded<F[K]> };
+type OptionalKeys<F extends FieldTypes> = {
+  [K in keyof F]: F[K] extends OptionalType<unknown> ? K : never;
+}[keyof F];
+/** Decoded value of a SEQUENCE with fields `F`; OPTIONAL and DEFAULT fields may be left out when encoding. */
+export type SequenceValue<F extends FieldTypes> = {
+  [K in Exclude<keyof F, OptionalKeys<F>>]: Decoded<F[K]>;
+} & { [K in OptionalKeys<F>]?: Decoded<F[K]> };
 
 /** SEQUENCE { ... } with named fields (object key order is the field order). */
 export function sequence<F extends FieldTypes>(name: string, fields: F): Asn1TaggedType<SequenceValue<F>> {
@@ -438,7 +476,7 @@ export function sequence<F extends FieldTypes>(name: string, fields: F): Asn1Tag
       }
       return out as SequenceValue<F>;
     },
-    (value) => concatBytes(...entries.map(([key, type]) => type.encode(value[key]))),
+    (value) => concatBytes(...entries.map(([key, type]) => type.encode((value as Record<string, unknown>)[key]))),
   );
 }
 
