@@ -200,6 +200,150 @@ public class BcCheck {
                 }
                 return valid + " " + String.join(",", statuses);
             }
+            case "cms-verify": { // CMS DER, detached content or - -> true|false per signer (CMSSignedData; BC's SM3withSM2 uses the default ID)
+                if (java.security.Security.getProvider("BC") == null)
+                    java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+                org.bouncycastle.cms.CMSSignedData sd = a[2].equals("-")
+                    ? new org.bouncycastle.cms.CMSSignedData(hex(a[1]))
+                    : new org.bouncycastle.cms.CMSSignedData(new org.bouncycastle.cms.CMSProcessableByteArray(hex(a[2])), hex(a[1]));
+                org.bouncycastle.util.Store<org.bouncycastle.cert.X509CertificateHolder> certs = sd.getCertificates();
+                StringBuilder verdicts = new StringBuilder();
+                for (org.bouncycastle.cms.SignerInformation si : sd.getSignerInfos().getSigners()) {
+                    @SuppressWarnings("unchecked")
+                    java.util.Collection<org.bouncycastle.cert.X509CertificateHolder> found = certs.getMatches(si.getSID());
+                    if (found.isEmpty()) throw new IllegalStateException("no certificate matches a signer");
+                    // BC 1.72 names no signature for SM2-1 (…301.1, GM/T 0010 per reference §8.2): tell it
+                    // that 301.1 with SM3 is SM3withSM2, and leave every other name to BC.
+                    org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator base = new org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator();
+                    org.bouncycastle.cms.CMSSignatureAlgorithmNameGenerator names = (digest, enc) -> // a lambda: bc.ts copies BcCheck.class only
+                        enc.getAlgorithm().getId().equals("1.2.156.10197.1.301.1") && digest.getAlgorithm().getId().equals("1.2.156.10197.1.401")
+                            ? "SM3WITHSM2" : base.getSignatureName(digest, enc);
+                    boolean ok = si.verify(new org.bouncycastle.cms.SignerInformationVerifier(names,
+                        new org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder(),
+                        new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder().setProvider("BC").build(found.iterator().next()),
+                        new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().setProvider("BC").build()));
+                    verdicts.append(verdicts.length() == 0 ? "" : " ").append(ok);
+                }
+                return verdicts.toString();
+            }
+            case "cms-sign": { // d, signer certificate DER, content, attached|detached -> CMS DER (BC defaults: SM3withSM2, signed attributes)
+                if (java.security.Security.getProvider("BC") == null)
+                    java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+                java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC", "BC").generatePrivate(
+                    new org.bouncycastle.jce.spec.ECPrivateKeySpec(new BigInteger(1, hex(a[1])),
+                        org.bouncycastle.jce.ECNamedCurveTable.getParameterSpec("sm2p256v1")));
+                org.bouncycastle.cert.X509CertificateHolder cert = new org.bouncycastle.cert.X509CertificateHolder(hex(a[2]));
+                org.bouncycastle.cms.CMSSignedDataGenerator gen = new org.bouncycastle.cms.CMSSignedDataGenerator();
+                gen.addSignerInfoGenerator(new org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder(
+                        new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().setProvider("BC").build())
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SM3withSM2").setProvider("BC").build(key), cert));
+                gen.addCertificate(cert);
+                org.bouncycastle.cms.CMSSignedData sd =
+                    gen.generate(new org.bouncycastle.cms.CMSProcessableByteArray(hex(a[3])), a[4].equals("attached"));
+                return hex(sd.getEncoded("DER"));
+            }
+            case "gm-envelope-open": { // recipient d, GM/T 0010 EnvelopedData or SignedAndEnvelopedData DER -> plaintext [true|false per signer]
+                // By hand: BC's CMSEnvelopedData parses this but has no key-transport cipher for
+                // 1.2.156.10197.1.301.3 ("No such algorithm"), nor a reader for a DER SM2Cipher. Structure per reference §8.1.
+                org.bouncycastle.asn1.ASN1Sequence ci = org.bouncycastle.asn1.ASN1Sequence.getInstance(hex(a[2]));
+                String type = org.bouncycastle.asn1.ASN1ObjectIdentifier.getInstance(ci.getObjectAt(0)).getId();
+                boolean signed = type.equals("1.2.156.10197.6.1.4.2.4");
+                if (!signed && !type.equals("1.2.156.10197.6.1.4.2.3")) throw new IllegalArgumentException("content type " + type);
+                org.bouncycastle.asn1.ASN1Sequence body = org.bouncycastle.asn1.ASN1Sequence.getInstance(
+                    org.bouncycastle.asn1.ASN1TaggedObject.getInstance(ci.getObjectAt(1)).getExplicitBaseObject());
+                byte[] sm4Key = null;
+                for (org.bouncycastle.asn1.ASN1Encodable r : org.bouncycastle.asn1.ASN1Set.getInstance(body.getObjectAt(1))) {
+                    org.bouncycastle.asn1.ASN1Sequence ri = org.bouncycastle.asn1.ASN1Sequence.getInstance(r);
+                    String alg = org.bouncycastle.asn1.x509.AlgorithmIdentifier.getInstance(ri.getObjectAt(2)).getAlgorithm().getId();
+                    if (!alg.equals("1.2.156.10197.1.301.3")) throw new IllegalArgumentException("keyEncryptionAlgorithm " + alg);
+                    org.bouncycastle.asn1.ASN1Sequence c = org.bouncycastle.asn1.ASN1Sequence.getInstance(
+                        org.bouncycastle.asn1.ASN1OctetString.getInstance(ri.getObjectAt(3)).getOctets());
+                    byte[] c1c3c2 = org.bouncycastle.util.Arrays.concatenate(
+                        new byte[] {4},
+                        org.bouncycastle.util.BigIntegers.asUnsignedByteArray(32, org.bouncycastle.asn1.ASN1Integer.getInstance(c.getObjectAt(0)).getValue()),
+                        org.bouncycastle.util.BigIntegers.asUnsignedByteArray(32, org.bouncycastle.asn1.ASN1Integer.getInstance(c.getObjectAt(1)).getValue()),
+                        org.bouncycastle.util.Arrays.concatenate(
+                            org.bouncycastle.asn1.ASN1OctetString.getInstance(c.getObjectAt(2)).getOctets(),
+                            org.bouncycastle.asn1.ASN1OctetString.getInstance(c.getObjectAt(3)).getOctets()));
+                    SM2Engine e = new SM2Engine(SM2Engine.Mode.C1C3C2);
+                    e.init(false, priv(a[1]));
+                    try {
+                        sm4Key = e.processBlock(c1c3c2, 0, c1c3c2.length);
+                        break;
+                    } catch (org.bouncycastle.crypto.InvalidCipherTextException notOurs) {
+                        // another recipient's key
+                    }
+                }
+                if (sm4Key == null) throw new IllegalStateException("no RecipientInfo opens with this key");
+                org.bouncycastle.asn1.ASN1Sequence eci = org.bouncycastle.asn1.ASN1Sequence.getInstance(body.getObjectAt(signed ? 3 : 2));
+                org.bouncycastle.asn1.x509.AlgorithmIdentifier cea = org.bouncycastle.asn1.x509.AlgorithmIdentifier.getInstance(eci.getObjectAt(1));
+                if (!cea.getAlgorithm().getId().equals("1.2.156.10197.1.104.2")) throw new IllegalArgumentException("not SM4-CBC");
+                byte[] iv = org.bouncycastle.asn1.ASN1OctetString.getInstance(cea.getParameters()).getOctets();
+                byte[] ct = org.bouncycastle.asn1.ASN1OctetString.getInstance(
+                    org.bouncycastle.asn1.ASN1TaggedObject.getInstance(eci.getObjectAt(2)), false).getOctets();
+                org.bouncycastle.crypto.paddings.PaddedBufferedBlockCipher sm4 = new org.bouncycastle.crypto.paddings.PaddedBufferedBlockCipher(
+                    new org.bouncycastle.crypto.modes.CBCBlockCipher(new SM4Engine()), new org.bouncycastle.crypto.paddings.PKCS7Padding());
+                sm4.init(false, new ParametersWithIV(new KeyParameter(sm4Key), iv));
+                byte[] buf = new byte[sm4.getOutputSize(ct.length)];
+                int n = sm4.processBytes(ct, 0, ct.length, buf, 0);
+                n += sm4.doFinal(buf, n);
+                byte[] plain = java.util.Arrays.copyOf(buf, n);
+                StringBuilder out = new StringBuilder(hex(plain));
+                if (signed) { // SM2 signature (default ID) over the plaintext, SignerInfo without attributes
+                    java.util.List<org.bouncycastle.cert.X509CertificateHolder> certs = new java.util.ArrayList<>();
+                    for (int i = 4; i < body.size() - 1; i++) {
+                        org.bouncycastle.asn1.ASN1TaggedObject t = org.bouncycastle.asn1.ASN1TaggedObject.getInstance(body.getObjectAt(i));
+                        if (t.getTagNo() != 0) continue;
+                        for (org.bouncycastle.asn1.ASN1Encodable x : org.bouncycastle.asn1.ASN1Set.getInstance(t, false))
+                            certs.add(new org.bouncycastle.cert.X509CertificateHolder(org.bouncycastle.asn1.x509.Certificate.getInstance(x)));
+                    }
+                    for (org.bouncycastle.asn1.ASN1Encodable s : org.bouncycastle.asn1.ASN1Set.getInstance(body.getObjectAt(body.size() - 1))) {
+                        org.bouncycastle.asn1.ASN1Sequence si = org.bouncycastle.asn1.ASN1Sequence.getInstance(s);
+                        if (si.size() != 5) throw new IllegalArgumentException("this checker reads SignerInfos without attributes");
+                        org.bouncycastle.asn1.cms.IssuerAndSerialNumber ias = org.bouncycastle.asn1.cms.IssuerAndSerialNumber.getInstance(si.getObjectAt(1));
+                        org.bouncycastle.cert.X509CertificateHolder signer = null;
+                        for (org.bouncycastle.cert.X509CertificateHolder h : certs)
+                            if (h.getIssuer().equals(ias.getName()) && h.getSerialNumber().equals(ias.getSerialNumber().getValue())) signer = h;
+                        if (signer == null) throw new IllegalStateException("no certificate matches a signer");
+                        SM2Signer v = new SM2Signer();
+                        v.init(false, PublicKeyFactory.createKey(signer.getSubjectPublicKeyInfo()));
+                        v.update(plain, 0, plain.length);
+                        out.append(' ').append(v.verifySignature(org.bouncycastle.asn1.ASN1OctetString.getInstance(si.getObjectAt(4)).getOctets()));
+                    }
+                }
+                return out.toString();
+            }
+            case "crl-verify": { // issuer cert DER, CRL DER -> holder-valid jca-valid entries crlNumber base|- serial:reason,… (RFC 5280 §5)
+                // Both BC paths: X509CRLHolder with a JCA verifier, and the provider's X509CRL.verify
+                // (SM3withSM2, default ID 1234567812345678).
+                org.bouncycastle.cert.X509CertificateHolder issuer = new org.bouncycastle.cert.X509CertificateHolder(hex(a[1]));
+                org.bouncycastle.cert.X509CRLHolder holder = new org.bouncycastle.cert.X509CRLHolder(hex(a[2]));
+                boolean holderValid = holder.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+                    .setProvider(BC).build(issuer));
+                java.security.cert.CertificateFactory cf = java.security.cert.CertificateFactory.getInstance("X.509", BC);
+                java.security.cert.X509CRL crl = (java.security.cert.X509CRL) cf.generateCRL(new ByteArrayInputStream(hex(a[2])));
+                java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate) cf.generateCertificate(new ByteArrayInputStream(hex(a[1])));
+                boolean jcaValid;
+                try {
+                    crl.verify(cert.getPublicKey(), BC);
+                    jcaValid = true;
+                } catch (java.security.SignatureException e) {
+                    jcaValid = false;
+                }
+                org.bouncycastle.asn1.x509.Extension number = holder.getExtension(org.bouncycastle.asn1.x509.Extension.cRLNumber);
+                org.bouncycastle.asn1.x509.Extension delta = holder.getExtension(org.bouncycastle.asn1.x509.Extension.deltaCRLIndicator);
+                java.util.List<String> entries = new java.util.ArrayList<>();
+                for (Object o : holder.getRevokedCertificates()) {
+                    org.bouncycastle.cert.X509CRLEntryHolder e = (org.bouncycastle.cert.X509CRLEntryHolder) o;
+                    org.bouncycastle.asn1.x509.Extension r = e.getExtension(org.bouncycastle.asn1.x509.Extension.reasonCode);
+                    entries.add(e.getSerialNumber().toString(16) + ":"
+                        + (r == null ? "-" : org.bouncycastle.asn1.x509.CRLReason.getInstance(r.getParsedValue()).getValue()));
+                }
+                return holderValid + " " + jcaValid + " " + entries.size()
+                    + " " + (number == null ? "-" : org.bouncycastle.asn1.ASN1Integer.getInstance(number.getParsedValue()).getValue())
+                    + " " + (delta == null ? "-" : org.bouncycastle.asn1.ASN1Integer.getInstance(delta.getParsedValue()).getValue())
+                    + " " + (entries.isEmpty() ? "-" : String.join(",", entries));
+            }
             default:
                 throw new IllegalArgumentException("unknown command " + a[0]);
         }

@@ -36,7 +36,8 @@ export const GM_ERROR_CODES = {
   YZ_ERR_CRL: 'CRL is malformed or breaks the profile, e.g. no nextUpdate (pki)',
   YZ_ERR_OCSP: 'OCSP request or response is malformed or unsupported (pki)',
   YZ_ERR_CMS: 'CMS or GM/T 0010 message is malformed, unsupported, or its content does not match (pki)',
-  YZ_ERR_ENVELOPE: 'enveloped key (GM/T 0009, GM/T 0092, SKF blob) is malformed or its key pair does not match (pki)',
+  YZ_ERR_ENVELOPE:
+    'enveloped key (GM/T 0009, GM/T 0092, SKF blob) is malformed or its key pair does not match (pki)',
 } as const;
 
 /** A `YZ_ERR_*` code of the gm layer. */

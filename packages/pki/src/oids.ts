@@ -41,8 +41,10 @@ export const Oid = {
   basicConstraints: `${ID_CE}.19`,
   cRLNumber: `${ID_CE}.20`,
   cRLReason: `${ID_CE}.21`,
+  holdInstructionCode: `${ID_CE}.23`,
   invalidityDate: `${ID_CE}.24`,
   deltaCRLIndicator: `${ID_CE}.27`,
+  certificateIssuer: `${ID_CE}.29`,
   issuingDistributionPoint: `${ID_CE}.28`,
   cRLDistributionPoints: `${ID_CE}.31`,
   certificatePolicies: `${ID_CE}.32`,
@@ -62,6 +64,9 @@ export const Oid = {
   ocspBasic: `${ID_AD}.1.1`,
   ocspNonce: `${ID_AD}.1.2`,
   ocspNoCheck: `${ID_AD}.1.5`,
+  // CertID hashes of other tools' OCSP clients (RFC 6960 §4.1.1: OIW SHA-1, NIST CSOR SHA-256)
+  sha1: '1.3.14.3.2.26',
+  sha256: '2.16.840.1.101.3.4.2.1',
   // PKCS#9 / PKCS#10 attributes
   challengePassword: `${PKCS9}.7`,
   extensionRequest: `${PKCS9}.14`,
@@ -115,8 +120,10 @@ const CHINESE: Partial<Record<OidName, string>> = {
   basicConstraints: '基本约束',
   cRLNumber: 'CRL 编号',
   cRLReason: '撤销原因',
+  holdInstructionCode: '暂停指令代码',
   invalidityDate: '失效日期',
   deltaCRLIndicator: '增量 CRL 指示符',
+  certificateIssuer: '证书颁发者',
   issuingDistributionPoint: '颁发分发点',
   cRLDistributionPoints: 'CRL 分发点',
   certificatePolicies: '证书策略',
@@ -136,6 +143,16 @@ const CHINESE: Partial<Record<OidName, string>> = {
   sm2: 'SM2',
   sm2WithSm3: 'SM2 签名（SM3 杂凑）',
   sm3: 'SM3',
+  sm2Sign: 'SM2 签名',
+  sm2Encrypt: 'SM2 加密',
+  sm4Cbc: 'SM4-CBC',
+  contentType: '内容类型',
+  messageDigest: '消息摘要',
+  signingTime: '签名时间',
+  gmData: '数据',
+  gmSignedData: '签名数据',
+  gmEnvelopedData: '数字信封',
+  gmSignedAndEnvelopedData: '带签名的数字信封',
 };
 
 const BY_OID = new Map<string, OidName>(

@@ -476,7 +476,8 @@ export function sequence<F extends FieldTypes>(name: string, fields: F): Asn1Tag
       }
       return out as SequenceValue<F>;
     },
-    (value) => concatBytes(...entries.map(([key, type]) => type.encode((value as Record<string, unknown>)[key]))),
+    (value) =>
+      concatBytes(...entries.map(([key, type]) => type.encode((value as Record<string, unknown>)[key]))),
   );
 }
 
