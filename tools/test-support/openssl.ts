@@ -46,3 +46,23 @@ export function openssl(args: readonly string[], input?: Uint8Array | string): O
   if (result.error) throw result.error;
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr.toString() };
 }
+
+/**
+ * `openssl req -new` with an SM2 `key`, SM3 and the default SM2 ID, UTF-8 `subject`
+ * (`/C=CN/O=…`); `args` follow (e.g. `-x509 -days 30 -out f.pem`, or `-out r.csr`).
+ */
+export function opensslSm2Req(key: string, subject: string, args: readonly string[]): OpensslResult {
+  return openssl([
+    'req',
+    '-new',
+    '-key',
+    key,
+    '-sm3',
+    '-sigopt',
+    'distid:1234567812345678',
+    '-utf8',
+    '-subj',
+    subject,
+    ...args,
+  ]);
+}

@@ -6,10 +6,20 @@ import { sm2Backend } from '@yizheng/gm';
 import { CliError, Exit, describeError } from './cli-error.js';
 import { bench } from './gm/bench.js';
 import { decrypt, encrypt, keygen, sign, sm3, sm4, verify } from './gm/commands.js';
+import { certShow, certVerify, reqNew, reqShow, reqVerify } from './pki/commands.js';
+import { cmsVerify, crlShow, crlVerify, envelopeOpen, ocspShow } from './pki/status-commands.js';
 
 type Command = (argv: string[]) => number;
 
-const GM_COMMANDS: Record<string, Command> = { keygen, sign, verify, encrypt, decrypt, sm3, sm4, bench };
+const GROUPS: Record<string, Record<string, Command>> = {
+  gm: { keygen, sign, verify, encrypt, decrypt, sm3, sm4, bench },
+  req: { new: reqNew, show: reqShow, verify: reqVerify },
+  cert: { show: certShow, verify: certVerify },
+  crl: { show: crlShow, verify: crlVerify },
+  ocsp: { show: ocspShow },
+  cms: { verify: cmsVerify },
+  envelope: { open: envelopeOpen },
+};
 
 export const HELP = `yizheng — legal-person digital certificate platform (一证) on SM2/SM3/SM4
 
@@ -30,6 +40,24 @@ National-algorithm tools (yizheng gm …):
   The signer ID defaults to 1234567812345678. --pass takes a password, env:NAME or file:PATH.
   FILE may be - for standard input/output. Errors print a YZ_ERR_* code and exit with 2.
 
+Requests and certificates (GM/T 0015, PKCS#10):
+  req new    --key key.pem --subject "C=CN,ST=浙江省,O=…,CN=…" [--uscc CODE] [--id ID]
+             [--pass P] --out req.pem
+  req show   FILE [--lang zh|en|both]
+  req verify FILE [--id ID]           exit 0 = proof of possession holds, 1 = it does not
+  cert show  FILE [--lang zh|en|both] every certificate of a DER file or PEM bundle
+  cert verify --ca CHAIN.pem FILE [--crl CRL[,CRL…]] [--at TIME] [--id ID]
+             self-signed certificates in CHAIN are the trust anchors; exit 1 prints the
+             YZ_PATH_* reason
+  crl show   FILE [--entries N] [--lang …]   full or delta CRL, first N entries (default 100)
+  crl verify --ca ISSUER.pem FILE [--at TIME] [--id ID]   signature, issuer and currency
+  ocsp show  FILE                     an OCSP response or request (DER)
+  cms verify FILE [--content F] [--ca CHAIN.pem] [--id ID]
+             RFC 5652 / GM/T 0010 SignedData; --content for a detached signature
+  envelope open --key signkey.pem FILE [--pass P] [--out enc-key.pem]
+             opens a GM/T 0009 SM2EnvelopedKey, GM/T 0092 CSRResponse or SKF
+             ENVELOPEDKEYBLOB with the signing key; prints the encryption public key
+
 Planned (later issues; not available yet):
   ca init|import|export, issue, renew, change, reissue, revoke, suspend, resume, kmc recover,
   import, history, stats, audit verify   — the CA core, KMC and lifecycle
@@ -45,10 +73,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`\nSM2 arithmetic in use: ${sm2Backend().name}\n`);
       return Exit.OK;
     }
-    if (group !== 'gm')
-      throw new CliError('YZ_ERR_USAGE', `unknown command group "${group}" (try: yizheng help)`);
-    const run = command === undefined ? undefined : GM_COMMANDS[command];
-    if (!run) throw new CliError('YZ_ERR_USAGE', `unknown gm command "${command ?? ''}" (try: yizheng help)`);
+    const commands = Object.hasOwn(GROUPS, group) ? GROUPS[group] : undefined;
+    if (!commands) throw new CliError('YZ_ERR_USAGE', `unknown command group "${group}" (try: yizheng help)`);
+    const run = command !== undefined && Object.hasOwn(commands, command) ? commands[command] : undefined;
+    if (!run)
+      throw new CliError('YZ_ERR_USAGE', `unknown ${group} command "${command ?? ''}" (try: yizheng help)`);
     return run(rest);
   } catch (error) {
     const described = describeError(error);

@@ -63,3 +63,11 @@ export function randomBytes(length: number): Uint8Array {
   }
   return out;
 }
+
+/**
+ * A copy of `bytes` that owns its memory. Not `bytes.slice()`: on a Node Buffer (what
+ * readFileSync returns) `slice` is a view, so a parsed value would change with the caller's buffer.
+ */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
+}

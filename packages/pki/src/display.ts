@@ -6,11 +6,13 @@
  * are shown as hex rather than hidden, so a certificate from another CA is always fully visible.
  */
 import { createHash } from 'node:crypto';
-import { decodePublicKeyInfo, isGmError, toHex } from '@yizheng/gm';
+import { asn1, decodePublicKeyInfo, isGmError, toHex } from '@yizheng/gm';
 import type { Certificate } from './gmt0015-certificate.js';
 import { formatName } from './name.js';
 import { oidLabel, oidName } from './oids.js';
 import type { CertificationRequest } from './rfc2986-pkcs10.js';
+import type { Crl } from './rfc5280-crl.js';
+import type { OcspRequest, OcspResponse } from './rfc6960-ocsp.js';
 import {
   type Extension,
   type ExtensionName,
@@ -42,6 +44,17 @@ function names(list: readonly GeneralName[]): string {
 
 function hexColon(bytes: Uint8Array): string {
   return (toHex(bytes).match(/../g) ?? []).join(':').toUpperCase();
+}
+
+/** id-qt-cps (RFC 5280 §4.2.1.4): the qualifier is an IA5String URI. */
+const CPS_QUALIFIER = '1.3.6.1.5.5.7.2.1';
+
+function cpsUri(qualifier: Uint8Array): string {
+  try {
+    return asn1.decodeDer(asn1.Ia5String, qualifier);
+  } catch {
+    return `<${toHex(qualifier)}>`;
+  }
 }
 
 const IDENTITY_TYPES: Record<string, string> = {
@@ -77,8 +90,13 @@ function extensionValueText(name: ExtensionName, ext: Extension): string {
     }
     case 'certificatePolicies':
       return decodeExtensionValue(name, ext.value)
-        .map((p) => p.policyIdentifier)
-        .join(', ');
+        .map((p) => {
+          const cps = (p.policyQualifiers ?? [])
+            .filter((q) => q.policyQualifierId === CPS_QUALIFIER)
+            .map((q) => cpsUri(q.qualifier));
+          return cps.length ? `${p.policyIdentifier} (CPS ${cps.join(', ')})` : p.policyIdentifier;
+        })
+        .join('; ');
     case 'subjectAltName':
       return names(decodeExtensionValue(name, ext.value));
     case 'cRLDistributionPoints':
@@ -197,6 +215,116 @@ export function describeCertificationRequest(csr: CertificationRequest): Display
       ? [row('tempPublicKey', '临时公钥', 'Temporary public key', toHex(csr.tempPublicKey.toBytes()))]
       : []),
   ];
+}
+
+/** Rows describing a CRL; `maxEntries` limits the revoked entries listed (a CRL may hold millions). */
+export function describeCrl(crl: Crl, maxEntries = 100): DisplayRow[] {
+  const entries = crl.tbs.entries;
+  const listed = entries
+    .slice(0, maxEntries)
+    .map((e) =>
+      row(
+        'entry',
+        '序列号',
+        'Serial',
+        `${e.serialNumber.toString(16).toUpperCase()}  ${time(e.revocationDate)}${e.reason ? `  ${e.reason}` : ''}`,
+      ),
+    );
+  if (entries.length > maxEntries)
+    listed.push(row('more', '其余', 'More', `… ${entries.length - maxEntries} more`));
+  return [
+    row(
+      'kind',
+      '类型',
+      'Kind',
+      crl.baseCrlNumber === undefined
+        ? 'full CRL 完整 CRL'
+        : `delta CRL 增量 CRL (base ${crl.baseCrlNumber})`,
+    ),
+    row('issuer', '颁发者', 'Issuer', formatName(crl.tbs.issuer)),
+    row('crlNumber', 'CRL 编号', 'CRL number', crl.crlNumber.toString()),
+    row('thisUpdate', '本次更新', 'This update', time(crl.tbs.thisUpdate)),
+    row('nextUpdate', '下次更新', 'Next update', time(crl.tbs.nextUpdate)),
+    row('signatureAlgorithm', '签名算法', 'Signature algorithm', oidLabel(crl.signatureAlgorithm.algorithm)),
+    row(
+      'extensions',
+      '扩展',
+      'Extensions',
+      String(crl.tbs.extensions?.length ?? 0),
+      (crl.tbs.extensions ?? []).map(describeExtension),
+    ),
+    row('entries', '已撤销证书', 'Revoked certificates', String(entries.length), listed),
+  ];
+}
+
+function certIdText(certId: OcspRequest['requests'][number]['certId']): string {
+  return `serial ${certId.serialNumber.toString(16).toUpperCase()} (${oidLabel(certId.hashAlgorithm.algorithm)}, issuer key hash ${toHex(certId.issuerKeyHash)})`;
+}
+
+/** Rows describing an OCSP request. */
+export function describeOcspRequest(request: OcspRequest): DisplayRow[] {
+  return [
+    row(
+      'requests',
+      '查询',
+      'Requests',
+      String(request.requests.length),
+      request.requests.map((r) => row('certId', '证书', 'Certificate', certIdText(r.certId))),
+    ),
+    ...(request.nonce ? [row('nonce', '随机数', 'Nonce', toHex(request.nonce))] : []),
+    row('signed', '请求签名', 'Signed request', request.signature ? 'yes' : 'no'),
+  ];
+}
+
+/** Rows describing an OCSP response. */
+export function describeOcspResponse(response: OcspResponse): DisplayRow[] {
+  const rows = [row('status', '响应状态', 'Response status', response.status)];
+  const basic = response.basic;
+  if (!basic) return rows;
+  rows.push(
+    row(
+      'responderId',
+      '响应者',
+      'Responder ID',
+      `${basic.responderId.type} ${toHex(basic.responderId.value)}`,
+    ),
+    row('producedAt', '生成时间', 'Produced at', time(basic.producedAt)),
+    row(
+      'responses',
+      '证书状态',
+      'Certificate status',
+      String(basic.responses.length),
+      basic.responses.map((r) => {
+        const status =
+          r.status.type === 'revoked'
+            ? `revoked 已撤销 ${time(r.status.time)}${r.status.reason ? ` ${r.status.reason}` : ''}`
+            : r.status.type === 'good'
+              ? 'good 正常'
+              : 'unknown 未知';
+        const next = r.nextUpdate ? `, next ${time(r.nextUpdate)}` : '';
+        return row(
+          'response',
+          '证书',
+          'Certificate',
+          `${certIdText(r.certId)}: ${status} (this ${time(r.thisUpdate)}${next})`,
+        );
+      }),
+    ),
+    ...(basic.nonce ? [row('nonce', '随机数', 'Nonce', toHex(basic.nonce))] : []),
+    row(
+      'signatureAlgorithm',
+      '签名算法',
+      'Signature algorithm',
+      oidLabel(basic.signatureAlgorithm.algorithm),
+    ),
+    row(
+      'certificates',
+      '附带证书',
+      'Certificates',
+      basic.certificates.map((c) => formatName(c.tbs.subject)).join('; ') || '(none)',
+    ),
+  );
+  return rows;
 }
 
 /** Renders rows as indented text: `中文 English: value` (or one language). */

@@ -21,6 +21,7 @@ import {
   encodePem,
   encodePublicKeyInfo,
   looksLikePem,
+  copyBytes,
 } from '@yizheng/gm';
 import { AlgorithmIdentifier } from '@yizheng/gm';
 import {
@@ -201,7 +202,7 @@ export function parseCertificate(
     throw certificateError('signatureAlgorithm differs from tbsCertificate.signature');
   if (!options.allowUnknownCritical) checkCriticalExtensions(tbs.extensions, 'certificate');
   return {
-    der: bytes.slice(),
+    der: copyBytes(bytes),
     tbsDer: outer.tbsCertificate,
     tbs,
     signatureAlgorithm: outer.signatureAlgorithm,

@@ -28,3 +28,4 @@ export * from './display.js';
 export * from './rfc5652-cms.js';
 export * from './gmt0010-cms.js';
 export * from './rfc5280-crl-builder.js';
+export * from './revocation-sources.js';

@@ -19,6 +19,7 @@ import {
   der,
   encodePem,
   encodePublicKeyInfo,
+  copyBytes,
 } from '@yizheng/gm';
 import { AlgorithmIdentifier } from '@yizheng/gm';
 import {
@@ -87,8 +88,8 @@ function decodeAttribute(raw: Uint8Array): RequestAttribute {
   const second = children[1]!;
   const values =
     second.tag === der.Tag.SET
-      ? der.childrenOf(second).map((c) => der.rawOf(c).slice())
-      : [der.rawOf(second).slice()];
+      ? der.childrenOf(second).map((c) => copyBytes(der.rawOf(c)))
+      : [copyBytes(der.rawOf(second))];
   return { type, values };
 }
 
@@ -141,7 +142,7 @@ export function parseCertificationRequest(input: Uint8Array | string): Certifica
     }
   }
   return {
-    der: bytes.slice(),
+    der: copyBytes(bytes),
     infoDer: outer.certificationRequestInfo,
     subject: info.subject,
     subjectPublicKeyInfo: info.subjectPKInfo,

@@ -39,6 +39,7 @@ import {
   der,
   isGmError,
   sm3,
+  copyBytes,
 } from '@yizheng/gm';
 import { type AlgorithmId, type Sm2Signer, signTbs, verifyTbs } from './algorithm.js';
 import {
@@ -285,7 +286,7 @@ export function parseCms(input: Uint8Array | string): SignedCms {
   if (![1, 3, 4, 5].includes(sd.version))
     throw cmsError(`SignedData: version ${sd.version} is not 1, 3, 4 or 5`);
   return {
-    der: bytes.slice(),
+    der: copyBytes(bytes),
     profile,
     version: sd.version,
     digestAlgorithms: sd.digestAlgorithms,

@@ -25,6 +25,7 @@ import {
   isGmError,
   sm3,
   toHex,
+  copyBytes,
 } from '@yizheng/gm';
 import {
   type AlgorithmId,
@@ -119,7 +120,7 @@ function keepReadEncoding<T extends object>(type: asn1.Asn1Type<T>): asn1.Asn1Ty
     tags: type.tags,
     decode(el) {
       const value = type.decode(el);
-      read.set(value, der.rawOf(el).slice());
+      read.set(value, copyBytes(der.rawOf(el)));
       return value;
     },
     encode: (value) => read.get(value) ?? type.encode(value),
@@ -554,7 +555,7 @@ export function parseOcspRequest(input: Uint8Array): OcspRequest {
   if (nonce) checkNonce(nonce, 'request');
   const sig = outer.optionalSignature;
   return {
-    der: bytes.slice(),
+    der: copyBytes(bytes),
     tbsRequestDer: outer.tbsRequest,
     ...(tbs.requestorName ? { requestorName: tbs.requestorName } : {}),
     requests,
@@ -812,12 +813,12 @@ export function parseOcspResponse(input: Uint8Array): OcspResponse {
   if (status === undefined) throw ocspError(`responseStatus ${outer.responseStatus} is not defined`);
   if (status !== 'successful') {
     if (outer.responseBytes) throw ocspError(`a ${status} response must not carry responseBytes`);
-    return { der: bytes.slice(), status };
+    return { der: copyBytes(bytes), status };
   }
   if (!outer.responseBytes) throw ocspError('a successful response must carry responseBytes');
   if (outer.responseBytes.responseType !== Oid.ocspBasic)
     throw ocspError(`responseType ${outer.responseBytes.responseType} is not id-pkix-ocsp-basic`);
-  return { der: bytes.slice(), status, basic: parseBasic(outer.responseBytes.response) };
+  return { der: copyBytes(bytes), status, basic: parseBasic(outer.responseBytes.response) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,17 @@ import { describe, expect, it } from 'vitest';
 import { Sm2PrivateKey, isGmError } from '@yizheng/gm';
 import {
   buildCertificationRequest,
+  envelopeGm,
+  openEnvelopeGm,
+  buildCrlSync,
+  buildOcspRequest,
+  buildOcspResponse,
+  certIdFor,
+  parseCms,
+  parseCrl,
+  parseOcspRequest,
+  parseOcspResponse,
+  signCms,
   decodeCsrResponse,
   decodeEccCipherBlob,
   decodeEccPublicKeyBlob,
@@ -87,6 +98,48 @@ const csr = buildCertificationRequest(
   holder,
 );
 const envelope = envelopeKey(encKey, holder.publicKey);
+const now = new Date();
+const crlDer = buildCrlSync(
+  {
+    issuer: root.cert,
+    thisUpdate: now,
+    nextUpdate: new Date(now.getTime() + 86_400_000),
+    crlNumber: 7n,
+    baseCrlNumber: 6n,
+    entries: [
+      {
+        serialNumber: leaf.cert.tbs.serialNumber,
+        revocationDate: now,
+        reason: 'keyCompromise',
+        invalidityDate: now,
+      },
+      { serialNumber: 0x1234_5678n, revocationDate: now },
+    ],
+  },
+  root.key,
+);
+const ocspRequest = buildOcspRequest({
+  certs: [{ issuer: root.cert, serialNumber: leaf.cert.tbs.serialNumber }],
+  nonce: new Uint8Array(16).fill(9),
+});
+const ocspResponse = buildOcspResponse({
+  responder: { certificate: root.cert, signer: root.key, idBy: 'name' },
+  producedAt: now,
+  responses: [
+    {
+      certId: certIdFor(root.cert, leaf.cert.tbs.serialNumber),
+      status: { type: 'revoked', time: now, reason: 'superseded' },
+      thisUpdate: now,
+      nextUpdate: new Date(now.getTime() + 3_600_000),
+    },
+  ],
+  nonce: new Uint8Array(16).fill(9),
+});
+const cms = signCms({
+  content: new TextEncoder().encode('授权书'),
+  signer: leaf.key,
+  certificate: leaf.cert,
+});
 const skfBlob = envelopeKeyAsSkfBlob(encKey, holder.publicKey);
 
 /** Parsing a certificate also decodes every extension, as `cert show` does. */
@@ -100,6 +153,15 @@ function parseCertificateDeep(bytes: Uint8Array): unknown {
 const TARGETS: FuzzTarget[] = [
   { name: 'certificate', parse: parseCertificateDeep, inputs: [root.cert.der, leaf.cert.der] },
   { name: 'PKCS#10 request', parse: parseCertificationRequest, inputs: [csr.der] },
+  { name: 'CRL', parse: parseCrl, inputs: [crlDer] },
+  { name: 'OCSP request', parse: parseOcspRequest, inputs: [ocspRequest.der] },
+  { name: 'OCSP response', parse: parseOcspResponse, inputs: [ocspResponse.der] },
+  { name: 'CMS SignedData', parse: parseCms, inputs: [cms] },
+  {
+    name: 'GM/T 0010 EnvelopedData (opened)',
+    parse: (b) => openEnvelopeGm(b, { recipientKey: leaf.key, recipientCert: leaf.cert }),
+    inputs: [envelopeGm({ content: new TextEncoder().encode('加密的内容'), recipients: [leaf.cert] })],
+  },
   { name: 'SM2EnvelopedKey', parse: decodeEnvelopedKey, inputs: [envelope] },
   { name: 'SKF ENVELOPEDKEYBLOB', parse: decodeEnvelopedKeyBlob, inputs: [skfBlob] },
   { name: 'SKF ECCPUBLICKEYBLOB', parse: decodeEccPublicKeyBlob, inputs: [skfBlob.subarray(76, 208)] },
@@ -117,7 +179,7 @@ const TARGETS: FuzzTarget[] = [
   },
 ];
 
-const ROUNDS = 400;
+const ROUNDS = 1000;
 
 describe('fuzzing the pki parsers', () => {
   it.each(TARGETS.map((t) => [t.name, t] as const))('ok/%s: mutated inputs never crash', (_name, target) => {

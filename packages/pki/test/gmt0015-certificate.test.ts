@@ -21,7 +21,7 @@ import {
   uriName,
   verifyCertificateSignature,
 } from '../src/index.js';
-import { Scratch, openssl } from '../../../tools/test-support/openssl.js';
+import { Scratch, openssl, opensslSm2Req } from '../../../tools/test-support/openssl.js';
 import { runBc } from '../../../tools/test-support/bc.js';
 import { makeLeaf, makeRoot, makeSubCa } from '../../../tools/test-support/pki-fixtures.js';
 
@@ -231,18 +231,8 @@ describe('certificates made by OpenSSL', () => {
       '1.2.156.10260.4.4=ASN1:PRINTABLESTRING:91330106MA2B3C4D5D',
     ].join('\n'),
   );
-  const r = openssl([
-    'req',
+  const r = opensslSm2Req(key, '/C=CN/ST=浙江省/O=杭州某某科技有限公司/CN=OpenSSL 测试根', [
     '-x509',
-    '-new',
-    '-key',
-    key,
-    '-sm3',
-    '-sigopt',
-    'distid:1234567812345678',
-    '-utf8',
-    '-subj',
-    '/C=CN/ST=浙江省/O=杭州某某科技有限公司/CN=OpenSSL 测试根',
     '-days',
     '30',
     '-config',

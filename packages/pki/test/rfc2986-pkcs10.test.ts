@@ -16,7 +16,7 @@ import {
   readExtension,
   verifyCertificationRequest,
 } from '../src/index.js';
-import { Scratch, openssl } from '../../../tools/test-support/openssl.js';
+import { Scratch, openssl, opensslSm2Req } from '../../../tools/test-support/openssl.js';
 
 const scratch = new Scratch();
 afterAll(() => scratch.cleanup());
@@ -103,17 +103,7 @@ describe('PKCS#10 requests made by OpenSSL', () => {
     const key = scratch.path('o.key');
     expect(openssl(['genpkey', '-algorithm', 'SM2', '-out', key]).status).toBe(0);
     const out = scratch.path('o.csr');
-    const r = openssl([
-      'req',
-      '-new',
-      '-key',
-      key,
-      '-sm3',
-      '-sigopt',
-      'distid:1234567812345678',
-      '-utf8',
-      '-subj',
-      '/C=CN/O=杭州某某科技有限公司/CN=张三',
+    const r = opensslSm2Req(key, '/C=CN/O=杭州某某科技有限公司/CN=张三', [
       '-addext',
       'keyUsage=critical,digitalSignature',
       '-out',

@@ -10,6 +10,7 @@ import {
   exportPrivateKeyPem,
   exportPublicKeyPem,
   importPrivateKey,
+  importPublicKey,
   sm2Decrypt,
   sm2Encrypt,
   sm4Decrypt,
@@ -18,7 +19,7 @@ import {
 } from '@yizheng/gm';
 import { CliError, Exit } from '../cli-error.js';
 import { hexOption, parseOptions, readInput, required, writeOutput } from '../io.js';
-import { loadPublicKey } from './certificate-key.js';
+import { certificatePublicKey, parseCertificate } from '@yizheng/pki';
 
 /** Resolves a --pass value: `env:NAME`, `file:PATH`, or the literal password. */
 function resolvePassword(value: string | undefined): string | undefined {
@@ -37,7 +38,7 @@ function resolvePassword(value: string | undefined): string | undefined {
   return value;
 }
 
-function loadPrivateKey(path: string, pass: string | undefined): Sm2PrivateKey {
+export function loadPrivateKey(path: string, pass: string | undefined): Sm2PrivateKey {
   return importPrivateKey(readInput(path), resolvePassword(pass));
 }
 
@@ -93,7 +94,9 @@ function publicKeyOption(pub: string | undefined, cert: string | undefined) {
   if ((pub === undefined) === (cert === undefined)) {
     throw new CliError('YZ_ERR_USAGE', 'give exactly one of --pub and --cert');
   }
-  return loadPublicKey(readInput((pub ?? cert)!), cert !== undefined);
+  if (cert !== undefined)
+    return certificatePublicKey(parseCertificate(readInput(cert), { allowUnknownCritical: true }));
+  return importPublicKey(readInput(pub!));
 }
 
 /** gm encrypt (--pub pub.pem | --cert cert.pem) --in FILE --out ct [--format der|c1c3c2|c1c2c3] */

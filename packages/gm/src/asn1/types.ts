@@ -6,7 +6,7 @@
  * ASN.1 text. Decoding is strict: a wrong tag, a missing field or a trailing element is a
  * `GmError` naming the field; values are checked (minimal integers, valid OIDs, strict times).
  */
-import { bytesToBigInt, concatBytes } from '../bytes.js';
+import { bytesToBigInt, concatBytes, copyBytes } from '../bytes.js';
 import { GmError } from '../errors.js';
 import {
   CONSTRUCTED,
@@ -139,7 +139,7 @@ export function unsignedInteger(size: number): Asn1TaggedType<Uint8Array> {
       while (start < value.length - 1 && value[start] === 0) start++;
       const digits = value.subarray(start);
       if (digits.length === 0) return Uint8Array.of(0);
-      return digits[0]! >= 0x80 ? concatBytes(Uint8Array.of(0), digits) : digits.slice();
+      return digits[0]! >= 0x80 ? concatBytes(Uint8Array.of(0), digits) : copyBytes(digits);
     },
   );
 }
@@ -192,7 +192,7 @@ export const Null: Asn1TaggedType<null> = tagged(
 export const OctetString: Asn1TaggedType<Uint8Array> = tagged(
   'OCTET STRING',
   Tag.OCTET_STRING,
-  (el) => contentOf(el).slice(),
+  (el) => copyBytes(contentOf(el)),
   (value) => value,
 );
 
@@ -362,7 +362,7 @@ export const GeneralizedTime = timeType('GeneralizedTime', Tag.GENERALIZED_TIME,
 export const Any: Asn1Type<Uint8Array> = {
   name: 'ANY',
   tags: null,
-  decode: (el) => rawOf(el).slice(),
+  decode: (el) => copyBytes(rawOf(el)),
   encode: (value) => {
     parseDer(value); // an ANY value must itself be one well-formed TLV
     return value;
@@ -380,14 +380,14 @@ export function rawWithTag(tag: number, name: string): Asn1TaggedType<Uint8Array
     tags: [tag],
     decode(el) {
       expectTag(el, tag, name);
-      return rawOf(el).slice();
+      return copyBytes(rawOf(el));
     },
     encode(value) {
       const el = parseDer(value);
       expectTag(el, tag, name);
       return value;
     },
-    decodeContent: (el) => rawOf(el).slice(),
+    decodeContent: (el) => copyBytes(rawOf(el)),
     encodeContent: () => {
       throw new TypeError(`${name} is kept raw and cannot be re-tagged`);
     },
