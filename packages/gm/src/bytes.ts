@@ -50,17 +50,40 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** UTF-8 bytes of a string, or the bytes themselves. */
+const encoder = new TextEncoder();
+
 export function utf8(data: string | Uint8Array): Uint8Array {
-  return typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  return typeof data === 'string' ? encoder.encode(data) : data;
+}
+
+/**
+ * Random bytes are drawn from a pool refilled 4 KiB at a time from the system CSPRNG
+ * (`crypto.getRandomValues`): every SM2 signature needs a nonce and every certificate a serial,
+ * and one system call per 32 bytes cost more than the rest of a certificate's encoding. Bytes
+ * handed out are wiped from the pool, so a nonce never lingers in memory after use.
+ */
+const POOL_SIZE = 4096;
+let pool: Uint8Array = new Uint8Array(0);
+let poolOffset = 0;
+
+function fillDirect(out: Uint8Array): Uint8Array {
+  // getRandomValues fills at most 65,536 bytes per call.
+  for (let offset = 0; offset < out.length; offset += 65536) {
+    globalThis.crypto.getRandomValues(out.subarray(offset, Math.min(out.length, offset + 65536)));
+  }
+  return out;
 }
 
 /** Cryptographically secure random bytes (Web Crypto, available in Node 20 and browsers). */
 export function randomBytes(length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  // getRandomValues fills at most 65,536 bytes per call.
-  for (let offset = 0; offset < length; offset += 65536) {
-    globalThis.crypto.getRandomValues(out.subarray(offset, Math.min(length, offset + 65536)));
+  if (length > 256) return fillDirect(new Uint8Array(length));
+  if (poolOffset + length > pool.length) {
+    pool = fillDirect(new Uint8Array(POOL_SIZE));
+    poolOffset = 0;
   }
+  const out = pool.slice(poolOffset, poolOffset + length);
+  pool.fill(0, poolOffset, poolOffset + length);
+  poolOffset += length;
   return out;
 }
 

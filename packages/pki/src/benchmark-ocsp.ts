@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Sm2PrivateKey, sm2Backend } from '@yizheng/gm';
 import { type Certificate, buildCertificate, randomSerialNumber } from './gmt0015-certificate.js';
+import { measureAll } from './benchmark-support.js';
 import { parseName } from './name.js';
 import { Oid } from './oids.js';
 import { extension } from './rfc5280-extensions.js';
@@ -29,25 +30,6 @@ export interface OcspBenchFigure {
 export interface OcspBenchResult {
   readonly backend: string;
   readonly figures: readonly OcspBenchFigure[];
-}
-
-/** Best-of-rounds rate: the cases take turns, so load from other processes hits them alike. */
-function measureAll(seconds: number, ops: readonly (() => void)[], rounds = 3): number[] {
-  for (const op of ops) for (let i = 0; i < 50; i++) op(); // warm-up: JIT, cached Z and hashes
-  const best = ops.map(() => 0);
-  for (let round = 0; round < rounds; round++) {
-    ops.forEach((op, k) => {
-      const start = performance.now();
-      const deadline = start + (seconds * 1000) / rounds;
-      let count = 0;
-      while (performance.now() < deadline) {
-        for (let i = 0; i < 10; i++) op();
-        count += 10;
-      }
-      best[k] = Math.max(best[k]!, count / ((performance.now() - start) / 1000));
-    });
-  }
-  return best;
 }
 
 const DAY = 86_400_000;

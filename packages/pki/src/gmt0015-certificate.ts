@@ -8,7 +8,7 @@
  * checked over what was signed; `encodeTbsCertificate(parsed.tbs)` reproduces `tbsDer` byte
  * for byte, which the tests assert for our certificates and for OpenSSL's.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   GmError,
   SM2_DEFAULT_ID,
@@ -22,6 +22,8 @@ import {
   encodePublicKeyInfo,
   looksLikePem,
   copyBytes,
+  randomBytes,
+  toHex,
 } from '@yizheng/gm';
 import { AlgorithmIdentifier } from '@yizheng/gm';
 import {
@@ -62,9 +64,22 @@ export function timeFormFor(date: Date): TimeForm {
   return date.getUTCFullYear() < 2050 ? 'utcTime' : 'generalTime';
 }
 
-/** Encodes a Time in the form RFC 5280 prescribes for its year. */
+/**
+ * The last few encoded seconds: issuance, CRL and OCSP write "now" (and now + validity) over
+ * and over within the same second, so this small cache removes most time encoding.
+ */
+const recentTimes = new Map<number, Uint8Array>();
+
+/** Encodes a Time in the form RFC 5280 prescribes for its year (milliseconds are dropped). */
 export function encodeTime(date: Date): Uint8Array {
-  return TimeType.encode({ type: timeFormFor(date), value: date });
+  const second = Math.floor(date.getTime() / 1000);
+  let encoded = recentTimes.get(second);
+  if (!encoded) {
+    encoded = TimeType.encode({ type: timeFormFor(date), value: date });
+    if (recentTimes.size >= 64) recentTimes.clear();
+    recentTimes.set(second, encoded);
+  }
+  return encoded;
 }
 
 const TBSCertificateType = sequence('TBSCertificate', {
@@ -149,7 +164,7 @@ function certificateError(message: string): GmError {
 export function checkSerialNumber(serial: bigint, where: string): void {
   if (serial <= 0n)
     throw new GmError('YZ_ERR_SERIAL', `${where}: serialNumber must be positive, got ${serial}`);
-  if (Integer.encodeContent(serial).length > 20)
+  if (serial >= 1n << 159n)
     throw new GmError('YZ_ERR_SERIAL', `${where}: serialNumber is longer than 20 octets`);
 }
 
@@ -299,7 +314,7 @@ export function buildCertificate(
 export function randomSerialNumber(): bigint {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0]! & 0x7f) | 0x01;
-  return BigInt('0x' + bytes.toString('hex'));
+  return BigInt('0x' + toHex(bytes));
 }
 
 /**
@@ -308,7 +323,7 @@ export function randomSerialNumber(): bigint {
  * it identifies, it does not protect, so SHA-1 is not a weakness here.
  */
 export function keyIdentifier(publicKey: Sm2PublicKey): Uint8Array {
-  return new Uint8Array(createHash('sha1').update(publicKey.toBytes()).digest());
+  return new Uint8Array(hash('sha1', publicKey.toBytes(), 'buffer'));
 }
 
 /** Every certificate of a PEM bundle (a chain file) or a single DER certificate. */

@@ -29,3 +29,4 @@ export * from './rfc5652-cms.js';
 export * from './gmt0010-cms.js';
 export * from './rfc5280-crl-builder.js';
 export * from './revocation-sources.js';
+export * from './gmt0015-issuer.js';

@@ -93,9 +93,21 @@ export function decodeName(bytes: Uint8Array): Name {
     .map((rdn) => rdn.map((atav) => ({ type: atav.type, ...decodeValue(atav.value) })));
 }
 
+/**
+ * Encodings of names already written, by identity: a CA writes its own name into every
+ * certificate, CRL and OCSP response, and `Name` is immutable (readonly arrays of readonly
+ * attributes), so the DER of a given Name object never changes.
+ */
+const encoded = new WeakMap<Name, Uint8Array>();
+
 /** DER of a name (each RDN's attributes in DER SET order). */
 export function encodeName(name: Name): Uint8Array {
-  return RDNSequence.encode(name.map((rdn) => rdn.map((a) => ({ type: a.type, value: encodeValue(a) }))));
+  let der = encoded.get(name);
+  if (!der) {
+    der = RDNSequence.encode(name.map((rdn) => rdn.map((a) => ({ type: a.type, value: encodeValue(a) }))));
+    encoded.set(name, der);
+  }
+  return der;
 }
 
 const SPECIAL = /[,+="\\<>;]/;

@@ -47,6 +47,11 @@ const ExtensionType = sequence('Extension', {
   extnValue: OctetString,
 });
 
+/** The DER of one Extension. */
+export function encodeExtension(e: Extension): Uint8Array {
+  return ExtensionType.encode({ extnID: e.oid, critical: e.critical, extnValue: e.value });
+}
+
 /** Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension; decoding refuses duplicates (§4.2). */
 export const ExtensionsType: asn1.Asn1TaggedType<Extension[]> = {
   name: 'Extensions',
@@ -76,7 +81,7 @@ export const ExtensionsType: asn1.Asn1TaggedType<Extension[]> = {
         value.map((e) => {
           if (seen.has(e.oid)) throw new RangeError(`extension ${e.oid} given twice`);
           seen.add(e.oid);
-          return ExtensionType.encode({ extnID: e.oid, critical: e.critical, extnValue: e.value });
+          return encodeExtension(e);
         }),
       ),
     );

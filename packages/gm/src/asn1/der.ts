@@ -7,7 +7,6 @@
  * not an allocation. Elements are views (offsets into the caller's buffer), which is what
  * lets the pki layer re-serialise a parsed certificate byte for byte.
  */
-import { concatBytes } from '../bytes.js';
 import { GmError } from '../errors.js';
 
 /** Identifier octets used across the code base (universal class, X.680 §8.4). */
@@ -149,13 +148,27 @@ export function encodeLength(length: number): Uint8Array {
   return Uint8Array.of(0x80 | octets.length, ...octets);
 }
 
-/** One TLV with identifier `tag` around `content` (one array or several, concatenated). */
+/**
+ * One TLV with identifier `tag` around `content` (one array, or several written one after the
+ * other): the parts are copied once, straight into the result — encoders build every structure
+ * from parts, so this is the hot path of certificate, CRL and OCSP encoding.
+ */
 export function encodeTlv(tag: number, content: Uint8Array | readonly Uint8Array[]): Uint8Array {
-  const body = content instanceof Uint8Array ? content : concatBytes(...content);
-  const len = encodeLength(body.length);
-  const out = new Uint8Array(1 + len.length + body.length);
+  const parts = content instanceof Uint8Array ? [content] : content;
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const header = length < 0x80 ? 2 : length < 0x100 ? 3 : length < 0x10000 ? 4 : length < 0x1000000 ? 5 : 6;
+  const out = new Uint8Array(header + length);
   out[0] = tag;
-  out.set(len, 1);
-  out.set(body, 1 + len.length);
+  if (header === 2) out[1] = length;
+  else {
+    out[1] = 0x80 | (header - 2);
+    for (let i = header - 1, v = length; i >= 2; i--, v = Math.floor(v / 256)) out[i] = v & 0xff;
+  }
+  let offset = header;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
   return out;
 }

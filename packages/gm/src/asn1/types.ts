@@ -231,12 +231,37 @@ export const BitStringOctets: Asn1TaggedType<Uint8Array> = tagged(
   (value) => BitString.encodeContent({ bytes: value, unusedBits: 0 }),
 );
 
+/**
+ * OID codecs are pure and a PKI uses a few hundred OIDs at most, so both directions are
+ * memoised (bounded, in case a peer sends endless distinct OIDs): certificate, CRL and OCSP
+ * encoding and parsing spend much of their time on OIDs otherwise.
+ */
+const OID_CACHE_LIMIT = 4096;
+const oidEncodings = new Map<string, Uint8Array>();
+const oidTexts = new Map<string, string>();
+
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
+  if (cache.size < OID_CACHE_LIMIT) cache.set(key, value);
+  return value;
+}
+
 /** OBJECT IDENTIFIER as a dotted string (X.690 §8.19). */
 export const ObjectIdentifier: Asn1TaggedType<string> = tagged(
   'OBJECT IDENTIFIER',
   Tag.OBJECT_IDENTIFIER,
   (el) => {
-    const c = contentOf(el);
+    // the cache key is read straight from the input, without a subarray view (hot path)
+    const { bytes, contentStart, end } = el;
+    if (end - contentStart > 32) return decodeOidContent(contentOf(el));
+    let key = '';
+    for (let i = contentStart; i < end; i++) key += String.fromCharCode(bytes[i]!);
+    return oidTexts.get(key) ?? remember(oidTexts, key, decodeOidContent(contentOf(el)));
+  },
+  (oid) => oidEncodings.get(oid) ?? remember(oidEncodings, oid, encodeOidContent(oid)),
+);
+
+function decodeOidContent(c: Uint8Array): string {
+  {
     if (c.length === 0) fail('OBJECT IDENTIFIER is empty');
     const arcs: number[] = [];
     let value = 0;
@@ -255,8 +280,11 @@ export const ObjectIdentifier: Asn1TaggedType<string> = tagged(
     const first = arcs.shift()!;
     const head = first < 80 ? [Math.floor(first / 40), first % 40] : [2, first - 80];
     return [...head, ...arcs].join('.');
-  },
-  (oid) => {
+  }
+}
+
+function encodeOidContent(oid: string): Uint8Array {
+  {
     if (!/^[0-2](\.(0|[1-9]\d*))+$/.test(oid)) throw new RangeError(`not a dotted OID: ${oid}`);
     const arcs = oid.split('.').map(Number);
     const [a, b] = [arcs[0]!, arcs[1]!];
@@ -268,10 +296,17 @@ export const ObjectIdentifier: Asn1TaggedType<string> = tagged(
       out.push(...chunk);
     }
     return Uint8Array.from(out);
-  },
-);
+  }
+}
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
+
+/** ASCII text of DER time content (times are digits and 'Z' only; anything else fails the pattern). */
+function asciiOf(bytes: Uint8Array): string {
+  if (bytes.length > 24) fail('time value is too long');
+  return String.fromCharCode(...bytes);
+}
 
 function stringType(name: string, tag: number, allowed: RegExp | null): Asn1TaggedType<string> {
   return tagged(
@@ -290,7 +325,7 @@ function stringType(name: string, tag: number, allowed: RegExp | null): Asn1Tagg
     (value) => {
       if (allowed && !allowed.test(value))
         throw new RangeError(`${name} cannot hold ${JSON.stringify(value)}`);
-      return new TextEncoder().encode(value);
+      return utf8Encoder.encode(value);
     },
   );
 }
@@ -335,13 +370,13 @@ function timeType(
   return tagged(
     name,
     tag,
-    (el) => parseTime(new TextDecoder().decode(contentOf(el)), pattern, name, fullYear),
+    (el) => parseTime(asciiOf(contentOf(el)), pattern, name, fullYear),
     (date) => {
       const y = date.getUTCFullYear();
       if (y < minYear || y > maxYear) throw new RangeError(`${name} holds years ${minYear}..${maxYear} only`);
       const fields = [date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes()];
       const text = pad(y % 10 ** yearDigits, yearDigits) + fields.map((f) => pad(f, 2)).join('');
-      return new TextEncoder().encode(text + pad(date.getUTCSeconds(), 2) + 'Z');
+      return utf8Encoder.encode(text + pad(date.getUTCSeconds(), 2) + 'Z');
     },
   );
 }
@@ -449,7 +484,7 @@ export type SequenceValue<F extends FieldTypes> = {
 /** SEQUENCE { ... } with named fields (object key order is the field order). */
 export function sequence<F extends FieldTypes>(name: string, fields: F): Asn1TaggedType<SequenceValue<F>> {
   const entries = Object.entries(fields);
-  return tagged(
+  const type = tagged(
     name,
     Tag.SEQUENCE,
     (el) => {
@@ -476,9 +511,13 @@ export function sequence<F extends FieldTypes>(name: string, fields: F): Asn1Tag
       }
       return out as SequenceValue<F>;
     },
-    (value) =>
-      concatBytes(...entries.map(([key, type]) => type.encode((value as Record<string, unknown>)[key]))),
+    (value) => concatBytes(...encodeFields(value)),
   );
+  function encodeFields(value: SequenceValue<F>): Uint8Array[] {
+    return entries.map(([key, type]) => type.encode((value as Record<string, unknown>)[key]));
+  }
+  // encode writes the TLV once, without the intermediate content copy
+  return { ...type, encode: (value) => encodeTlv(Tag.SEQUENCE, encodeFields(value)) };
 }
 
 /** SEQUENCE OF type. */
