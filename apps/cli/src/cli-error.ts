@@ -3,6 +3,7 @@
  * answer is "no" (signature invalid); 2: bad input or usage — always with a YZ_ERR_* code.
  */
 import { isGmError } from '@yizheng/gm';
+import { isCoreError } from '@yizheng/core';
 
 /** Codes the CLI itself raises (gm's codes pass through unchanged). */
 export const CLI_ERROR_CODES = {
@@ -29,6 +30,7 @@ export const Exit = { OK: 0, NO: 1, BAD_INPUT: 2 } as const;
 
 /** `code: message` of an error the user can act on, or null for a bug. */
 export function describeError(error: unknown): string | null {
-  if (error instanceof CliError || isGmError(error)) return `${error.code}: ${error.message}`;
+  if (error instanceof CliError || isGmError(error) || isCoreError(error))
+    return `${error.code}: ${error.message}`;
   return null;
 }

@@ -7,9 +7,25 @@ import { CliError, Exit, describeError } from './cli-error.js';
 import { bench } from './gm/bench.js';
 import { decrypt, encrypt, keygen, sign, sm3, sm4, verify } from './gm/commands.js';
 import { certShow, certVerify, reqNew, reqShow, reqVerify } from './pki/commands.js';
+import {
+  auditCheckpoint,
+  auditVerify,
+  caExport,
+  caImport,
+  caInit,
+  caList,
+  issue,
+  kmcRefill,
+  resume,
+  revoke,
+  suspend,
+} from './ca/commands.js';
 import { cmsVerify, crlShow, crlVerify, envelopeOpen, ocspShow } from './pki/status-commands.js';
 
-type Command = (argv: string[]) => number;
+type Command = (argv: string[]) => number | Promise<number>;
+
+/** Lifecycle commands without a group (yizheng issue …, yizheng revoke …). */
+const COMMANDS: Record<string, Command> = { issue, revoke, suspend, resume };
 
 const GROUPS: Record<string, Record<string, Command>> = {
   gm: { keygen, sign, verify, encrypt, decrypt, sm3, sm4, bench },
@@ -19,6 +35,9 @@ const GROUPS: Record<string, Record<string, Command>> = {
   ocsp: { show: ocspShow },
   cms: { verify: cmsVerify },
   envelope: { open: envelopeOpen },
+  ca: { init: caInit, import: caImport, export: caExport, list: caList },
+  kmc: { refill: kmcRefill },
+  audit: { verify: auditVerify, checkpoint: auditCheckpoint },
 };
 
 export const HELP = `yizheng — legal-person digital certificate platform (一证) on SM2/SM3/SM4
@@ -58,9 +77,20 @@ Requests and certificates (GM/T 0015, PKCS#10):
              opens a GM/T 0009 SM2EnvelopedKey, GM/T 0092 CSRResponse or SKF
              ENVELOPEDKEYBLOB with the signing key; prints the encryption public key
 
+The certificate authority (issue 4, in progress; --data DIR, default ./data, or DATABASE_URL):
+  ca init --demo [--name CN] [--base-url URL]   demo root + issuing CA, profiles, KMC pool
+  ca init --csr-out ca.csr --subject DN       CA key + request for the national root CA
+  ca import --ca ID --cert ca.pem --chain chain.pem
+  ca export --out DIR [--ca ID]               ca.pem, root.pem, chain.pem
+  ca list
+  issue --csr REQ.pem --uscc USCC --name NAME [--rep 法定代表人] [--out DIR] [--skf]
+             dual certificate (新办): sign.pem, enc.pem, csr-response.der, chain.pem
+  revoke|suspend|resume --serial HEX [--reason R] [--note TEXT]   acts on the pair
+  kmc refill [--count N]                      pre-generate KMC encryption key pairs
+  audit verify | audit checkpoint             SM3 hash chain, SM2-signed checkpoints
+
 Planned (later issues; not available yet):
-  ca init|import|export, issue, renew, change, reissue, revoke, suspend, resume, kmc recover,
-  import, history, stats, audit verify   — the CA core, KMC and lifecycle
+  renew, change, reissue, unlock, kmc recover, import, history, stats — the rest of the lifecycle
   serve                                  — REST API, OCSP, CRL and LDAP on 8080/1389, web portal
 `;
 
@@ -73,12 +103,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`\nSM2 arithmetic in use: ${sm2Backend().name}\n`);
       return Exit.OK;
     }
+    if (Object.hasOwn(COMMANDS, group)) return await COMMANDS[group]!(argv.slice(1));
     const commands = Object.hasOwn(GROUPS, group) ? GROUPS[group] : undefined;
     if (!commands) throw new CliError('YZ_ERR_USAGE', `unknown command group "${group}" (try: yizheng help)`);
     const run = command !== undefined && Object.hasOwn(commands, command) ? commands[command] : undefined;
     if (!run)
       throw new CliError('YZ_ERR_USAGE', `unknown ${group} command "${command ?? ''}" (try: yizheng help)`);
-    return run(rest);
+    return await run(rest);
   } catch (error) {
     const described = describeError(error);
     if (described === null) throw error;

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { GM_ERROR_CODES } from '@yizheng/gm';
+import { CORE_ERROR_CODES } from '@yizheng/core';
 import { CLI_ERROR_CODES } from '../src/cli-error.js';
 
 const doc = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../docs/errors.md'), 'utf8');
@@ -14,6 +15,7 @@ describe('error registry', () => {
     const inCode = [
       ...Object.keys(GM_ERROR_CODES).map((c) => `gm:${c}`),
       ...Object.keys(CLI_ERROR_CODES).map((c) => `cli:${c}`),
+      ...Object.keys(CORE_ERROR_CODES).map((c) => `core:${c}`),
     ];
     expect([...documented].sort()).toEqual([...inCode].sort());
   });

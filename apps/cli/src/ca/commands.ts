@@ -1,0 +1,249 @@
+/**
+ * `yizheng ca …`, `issue`, `revoke|suspend|resume`, `kmc refill`, `audit …` (issue 4): the CA
+ * core from the command line, on the store chosen by `--data DIR` or `DATABASE_URL`.
+ */
+import { createHash } from 'node:crypto';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  AUDIT_KEY_REF,
+  type RevocationReason,
+  checkpointAudit,
+  demoProfileDefinitions,
+  ensureAuditKey,
+  importCaCertificate,
+  initCaRequest,
+  initDemoCa,
+  issueDual,
+  loadIssuingCa,
+  resumeCertificate,
+  revokeCertificate,
+  saveProfile,
+  suspendCertificate,
+  verifyAudit,
+} from '@yizheng/core';
+import { certificateToPem, formatName, parseCertificates } from '@yizheng/pki';
+import { encodePem } from '@yizheng/gm';
+import { CliError, Exit } from '../cli-error.js';
+import { parseOptions, readInput, required, writeOutput } from '../io.js';
+import { type CliPlatform, withPlatform } from './context.js';
+
+function ensureWritableDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw new CliError('YZ_ERR_FILE', `cannot write to ${dir}: ${(error as Error).message}`);
+  }
+}
+
+const OPERATOR = process.env.YIZHENG_OPERATOR ?? `cli:${process.env.USER ?? 'operator'}`;
+
+function fingerprint(der: Uint8Array): string {
+  return (createHash('sm3').update(der).digest('hex').match(/../g) ?? []).join(':').toUpperCase();
+}
+
+async function installDemoProfiles(p: CliPlatform, baseUrl: string): Promise<void> {
+  const names: Record<string, string> = {
+    'legal-person-sign': '法人签名证书 legal-person signing certificate',
+    'legal-person-enc': '法人加密证书 legal-person encryption certificate',
+    'ocsp-signing': 'OCSP 签名证书 OCSP signing certificate',
+  };
+  for (const [id, definition] of Object.entries(demoProfileDefinitions(baseUrl)))
+    await saveProfile(p.store, p.clock, id, names[id] ?? id, definition, OPERATOR);
+}
+
+/** ca init --demo [--name CN] [--base-url URL] | ca init --csr-out FILE --subject DN */
+export async function caInit(argv: string[]): Promise<number> {
+  const { values } = parseOptions(argv, {
+    strings: ['data', 'name', 'base-url', 'csr-out', 'subject', 'pool'],
+    booleans: ['demo'],
+  });
+  return withPlatform(values, async (p) => {
+    if (values.demo) {
+      const ca = await initDemoCa(p, { actor: OPERATOR, ...(values.name ? { name: values.name } : {}) });
+      await installDemoProfiles(p, values['base-url'] ?? 'http://localhost:8080');
+      await ensureAuditKey(p.vault);
+      const pool = await p.kmc.refillPool(Number(values.pool ?? 20));
+      await checkpointAudit(p.store, await p.vault.signer(AUDIT_KEY_REF), p.clock.now());
+      const root = ca.chain[ca.chain.length - 1]!;
+      process.stdout.write(
+        [
+          `CA ${ca.record.id} ready (demo) 演示 CA 已创建`,
+          `  root 根CA:      ${formatName(root.tbs.subject)}`,
+          `    SM3 fingerprint: ${fingerprint(root.der)}`,
+          `  issuing CA 签发CA: ${ca.record.name}`,
+          `    SM3 fingerprint: ${fingerprint(ca.certificate.der)}`,
+          `  profiles: legal-person-sign, legal-person-enc, ocsp-signing; KMC pool: ${pool} keys`,
+          '',
+        ].join('\n'),
+      );
+      return Exit.OK;
+    }
+    const out = required(values['csr-out'], 'csr-out (or --demo)');
+    const { record, requestDer } = await initCaRequest(p, required(values.subject, 'subject'), {
+      actor: OPERATOR,
+    });
+    await ensureAuditKey(p.vault);
+    writeOutput(out, encodePem('CERTIFICATE REQUEST', requestDer));
+    process.stdout.write(
+      `CA ${record.id} created; send ${out} to the national root CA, then run yizheng ca import\n`,
+    );
+    return Exit.OK;
+  });
+}
+
+/** ca import --ca ID --cert ca.pem --chain chain.pem */
+export async function caImport(argv: string[]): Promise<number> {
+  const { values } = parseOptions(argv, { strings: ['data', 'ca', 'cert', 'chain'] });
+  return withPlatform(values, async (p) => {
+    const cert = parseCertificates(readInput(required(values.cert, 'cert')))[0]!;
+    const chain = parseCertificates(readInput(required(values.chain, 'chain')));
+    const ca = await importCaCertificate(
+      p,
+      required(values.ca, 'ca'),
+      cert.der,
+      chain.map((c) => c.der),
+      { actor: OPERATOR },
+    );
+    process.stdout.write(`CA ${ca.record.id} imported: ${formatName(ca.certificate.tbs.subject)}\n`);
+    return Exit.OK;
+  });
+}
+
+/** ca export --out DIR [--ca ID]: ca.pem, root.pem, chain.pem (CA first, root last). */
+export async function caExport(argv: string[]): Promise<number> {
+  const { values } = parseOptions(argv, { strings: ['data', 'ca', 'out'] });
+  const out = required(values.out, 'out');
+  ensureWritableDir(out);
+  return withPlatform(values, async (p) => {
+    const ca = await loadIssuingCa(p.store, values.ca);
+    const root = ca.chain[ca.chain.length - 1] ?? ca.certificate;
+    writeOutput(join(out, 'ca.pem'), certificateToPem(ca.certificate));
+    writeOutput(join(out, 'root.pem'), certificateToPem(root));
+    writeOutput(join(out, 'chain.pem'), [ca.certificate, ...ca.chain].map(certificateToPem).join(''));
+    process.stdout.write(`CA ${ca.record.id} chain written to ${out}/ (ca.pem, root.pem, chain.pem)\n`);
+    return Exit.OK;
+  });
+}
+
+/** ca list */
+export async function caList(argv: string[]): Promise<number> {
+  const { values } = parseOptions(argv, { strings: ['data'] });
+  return withPlatform(values, async (p) => {
+    for (const ca of await p.store.read.listCas())
+      process.stdout.write(
+        `${ca.id}  ${ca.status}${ca.certificateDer ? '' : ' (certificate pending)'}  ${ca.name}\n`,
+      );
+    return Exit.OK;
+  });
+}
+
+/**
+ * issue --csr REQ.pem --uscc USCC --name NAME [--rep 法定代表人] [--out DIR] [--skf] [--ca ID]:
+ * a dual certificate (新办); writes sign.pem, enc.pem, csr-response.der, chain.pem (and
+ * enc-key.skf with --skf) and prints both serials.
+ */
+export async function issue(argv: string[]): Promise<number> {
+  const { values } = parseOptions(argv, {
+    strings: ['data', 'csr', 'uscc', 'name', 'rep', 'out', 'ca', 'channel'],
+    booleans: ['skf'],
+  });
+  const out = values.out ?? '.';
+  const request = readInput(required(values.csr, 'csr'));
+  // the output directory must be writable before anything is issued: the certificates are
+  // committed first, and a pair nobody received is a support call
+  ensureWritableDir(out);
+  return withPlatform(values, async (p) => {
+    const pair = await issueDual(p, {
+      request,
+      legalPerson: {
+        uscc: required(values.uscc, 'uscc'),
+        name: required(values.name, 'name'),
+        ...(values.rep ? { legalRepresentative: values.rep } : {}),
+      },
+      channel: 'cli',
+      actor: OPERATOR,
+      ...(values.ca ? { caId: values.ca } : {}),
+      ...(values.skf ? { delivery: 'skf-enveloped-key-blob' as const } : {}),
+    });
+    writeOutput(join(out, 'sign.pem'), certificateToPem(pair.signCertificate));
+    writeOutput(join(out, 'enc.pem'), certificateToPem(pair.encCertificate));
+    writeOutput(join(out, 'csr-response.der'), pair.csrResponse);
+    writeOutput(join(out, 'chain.pem'), pair.chain.map(certificateToPem).join(''));
+    if (values.skf) writeOutput(join(out, 'enc-key.skf'), pair.envelope);
+    process.stdout.write(
+      [
+        `issued 已签发 dual certificate for ${pair.sign.subject}`,
+        `  signing 签名证书 serial:    ${pair.sign.serial}`,
+        `  encryption 加密证书 serial: ${pair.enc.serial}`,
+        `  valid 有效期: ${pair.sign.notBefore.toISOString()} → ${pair.sign.notAfter.toISOString()}`,
+        `  files: ${join(out, 'sign.pem')}, enc.pem, csr-response.der, chain.pem${values.skf ? ', enc-key.skf' : ''}`,
+        '',
+      ].join('\n'),
+    );
+    return Exit.OK;
+  });
+}
+
+function statusCommand(step: 'revoke' | 'suspend' | 'resume') {
+  const run = { revoke: revokeCertificate, suspend: suspendCertificate, resume: resumeCertificate }[step];
+  return async (argv: string[]): Promise<number> => {
+    const { values } = parseOptions(argv, { strings: ['data', 'serial', 'ca', 'reason', 'note'] });
+    return withPlatform(values, async (p) => {
+      const changed = await run(p, {
+        serial: required(values.serial, 'serial'),
+        actor: OPERATOR,
+        ...(values.ca ? { caId: values.ca } : {}),
+        ...(values.reason ? { reason: values.reason as RevocationReason } : {}),
+        ...(values.note ? { note: values.note } : {}),
+      });
+      for (const c of changed) process.stdout.write(`${c.role} ${c.serial}: ${c.status}\n`);
+      return Exit.OK;
+    });
+  };
+}
+export const revoke = statusCommand('revoke');
+export const suspend = statusCommand('suspend');
+export const resume = statusCommand('resume');
+
+/** kmc refill [--count N] */
+export async function kmcRefill(argv: string[]): Promise<number> {
+  const { values } = parseOptions(argv, { strings: ['data', 'count'] });
+  const count = Number(values.count ?? 100);
+  if (!Number.isInteger(count) || count < 1 || count > 100_000)
+    throw new CliError('YZ_ERR_USAGE', '--count must be 1..100000');
+  return withPlatform(values, async (p) => {
+    process.stdout.write(`KMC pool: ${await p.kmc.refillPool(count)} keys\n`);
+    return Exit.OK;
+  });
+}
+
+/** audit verify: exit 0 when the chain and the latest checkpoint verify, 1 otherwise. */
+export async function auditVerify(argv: string[]): Promise<number> {
+  const { values } = parseOptions(argv, { strings: ['data'] });
+  return withPlatform(values, async (p) => {
+    const key = await ensureAuditKey(p.vault);
+    const result = await verifyAudit(p.store, key);
+    if (result.valid) {
+      const cp = result.checkpoint ? `, checkpoint at ${result.checkpoint.seq} signed` : '';
+      process.stdout.write(`audit OK 审计日志完整: ${result.entries} entries${cp}\n`);
+      return Exit.OK;
+    }
+    process.stdout.write(
+      `audit NOT valid 审计日志异常: entry ${result.problem?.seq}: ${result.problem?.message}\n`,
+    );
+    return Exit.NO;
+  });
+}
+
+/** audit checkpoint: signs the chain head with the audit key. */
+export async function auditCheckpoint(argv: string[]): Promise<number> {
+  const { values } = parseOptions(argv, { strings: ['data'] });
+  return withPlatform(values, async (p) => {
+    await ensureAuditKey(p.vault);
+    const seq = await checkpointAudit(p.store, await p.vault.signer(AUDIT_KEY_REF), p.clock.now());
+    process.stdout.write(`audit checkpoint at entry ${seq}\n`);
+    return Exit.OK;
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * The README demo, as a new user runs it (issue 4): `yizheng ca init --demo`, a key and a CSR
+ * made with `yizheng gm` / `yizheng req`, `yizheng issue`, OpenSSL reading and verifying the
+ * pair, revocation and `yizheng audit verify` — on the embedded default (SQLite in --data).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { importPrivateKey } from '@yizheng/gm';
+import { decodeCsrResponse, openEnvelopedKey, parseCertificate, certificatePublicKey } from '@yizheng/pki';
+import { Scratch, openssl } from '../../../tools/test-support/openssl.js';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'yizheng.js');
+const scratch = new Scratch();
+afterAll(() => scratch.cleanup());
+const env = { ...process.env, DATABASE_URL: '', YIZHENG_MASTER_KEY: '', YIZHENG_KMC_MASTER_KEY: '' };
+
+function yz(args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd: scratch.dir, env });
+  return { status: result.status, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
+}
+
+describe('yizheng ca / issue / revoke / audit (README demo)', () => {
+  it('ok/init a demo CA, issue a dual certificate, verify it with OpenSSL, revoke it, verify the audit', () => {
+    const init = yz(['ca', 'init', '--demo', '--pool', '5']);
+    expect(init.status, init.stderr).toBe(0);
+    expect(init.stdout).toMatch(/SM3 fingerprint: [0-9A-F:]{95}/);
+    expect(statSync(scratch.path('data/master.key')).mode & 0o777).toBe(0o600);
+
+    expect(yz(['gm', 'keygen', '--out', 'sign.key']).status).toBe(0);
+    expect(
+      yz([
+        'req',
+        'new',
+        '--key',
+        'sign.key',
+        '--subject',
+        'C=CN,O=杭州某某科技有限公司,CN=杭州某某科技有限公司',
+        '--out',
+        'req.pem',
+      ]).status,
+    ).toBe(0);
+    const issued = yz([
+      'issue',
+      '--csr',
+      'req.pem',
+      '--uscc',
+      '91330106MA2B3C4D5D',
+      '--name',
+      '杭州某某科技有限公司',
+      '--rep',
+      '张三',
+      '--out',
+      'out',
+    ]);
+    expect(issued.status, issued.stderr).toBe(0);
+    const serial = /signing 签名证书 serial:\s+([0-9A-F]+)/.exec(issued.stdout)![1]!;
+    for (const f of ['sign.pem', 'enc.pem', 'csr-response.der', 'chain.pem'])
+      expect(existsSync(scratch.path(`out/${f}`))).toBe(true);
+
+    for (const f of ['out/sign.pem', 'out/enc.pem']) {
+      const v = openssl([
+        'verify',
+        '-partial_chain',
+        '-vfyopt',
+        'distid:1234567812345678',
+        '-CAfile',
+        scratch.path('out/chain.pem'),
+        scratch.path(f),
+      ]);
+      expect(v.stdout.toString() + v.stderr).toContain(': OK');
+    }
+    const text = openssl([
+      'x509',
+      '-in',
+      scratch.path('out/sign.pem'),
+      '-noout',
+      '-text',
+      '-nameopt',
+      'utf8,sep_comma_plus',
+    ]).stdout.toString();
+    expect(text).toContain('O=杭州某某科技有限公司');
+    expect(text).toContain('1.2.156.10260.4.4');
+
+    // the encryption key opens with the signing key, and matches enc.pem
+    const holder = importPrivateKey(readFileSync(scratch.path('sign.key'), 'utf8'));
+    const response = decodeCsrResponse(readFileSync(scratch.path('out/csr-response.der')));
+    const encCert = parseCertificate(readFileSync(scratch.path('out/enc.pem'), 'utf8'));
+    expect(
+      openEnvelopedKey(response.encryptedPrivateKey!, holder).publicKey.equals(certificatePublicKey(encCert)),
+    ).toBe(true);
+    const opened = yz(['envelope', 'open', '--key', 'sign.key', 'out/csr-response.der']);
+    expect(opened.stdout).toContain('key matches 匹配');
+
+    const revoked = yz(['revoke', '--serial', serial, '--reason', 'keyCompromise', '--note', '持有人申请']);
+    expect(revoked.status, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toMatch(/sign [0-9A-F]+: revoked/);
+    const again = yz(['revoke', '--serial', serial]);
+    expect([again.status, again.stderr]).toEqual([2, expect.stringContaining('YZ_ERR_STATE')]);
+
+    expect(yz(['audit', 'checkpoint']).status).toBe(0);
+    const audit = yz(['audit', 'verify']);
+    expect([audit.status, audit.stdout]).toEqual([0, expect.stringContaining('audit OK')]);
+    expect(yz(['ca', 'export', '--out', 'export']).status).toBe(0);
+    expect(readFileSync(scratch.path('export/root.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
+  });
+
+  it('error/issue before a CA exists, and with a bad USCC, exit 2 with codes', () => {
+    const empty = yz([
+      'issue',
+      '--data',
+      'empty',
+      '--csr',
+      'req.pem',
+      '--uscc',
+      '91330106MA2B3C4D5D',
+      '--name',
+      'x',
+    ]);
+    expect([empty.status, empty.stderr]).toEqual([2, expect.stringContaining('YZ_ERR_')]);
+    const bad = yz(['issue', '--csr', 'req.pem', '--uscc', '123', '--name', 'x']);
+    expect([bad.status, bad.stderr]).toEqual([2, expect.stringContaining('YZ_ERR_USCC')]);
+  });
+});

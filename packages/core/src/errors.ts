@@ -1,0 +1,49 @@
+/**
+ * The error registry of the core (design §6b): every refusal a user, an operator or a peer can
+ * cause, with its HTTP status for the API of issue 5. `docs/errors.md` mirrors it under test.
+ */
+
+/** Code → [meaning, HTTP status]. */
+export const CORE_ERROR_CODES = {
+  YZ_ERR_VAULT_KEY: ['the key vault has no such key, or the master key does not unseal it', 500],
+  YZ_ERR_VAULT_LOCKED: [
+    'the key vault master secret is missing (set YIZHENG_MASTER_KEY or a passphrase)',
+    500,
+  ],
+  YZ_ERR_CA_NOT_FOUND: ['no such CA, or it has no certificate yet', 404],
+  YZ_ERR_CA_STATE: ['the CA cannot do this in its current state (retired, certificate pending)', 409],
+  YZ_ERR_PROFILE: ['the certificate profile is missing or invalid', 400],
+  YZ_ERR_USCC: [
+    'the unified social credit code is not 18 characters with a valid GB 32100 check character',
+    400,
+  ],
+  YZ_ERR_KEY_ALREADY_CERTIFIED: ['the requested public key is already in a certificate', 409],
+  YZ_ERR_CERT_NOT_FOUND: ['no such certificate', 404],
+  YZ_ERR_STATE: ['the lifecycle step is not allowed from the current state', 409],
+  YZ_ERR_KMC_POOL: ['the KMC key pool is empty and could not be refilled', 503],
+  YZ_ERR_KMC_UNSEAL: ['an escrowed key could not be unsealed with the KMC master key', 500],
+  YZ_ERR_AUDIT: ['the audit entry could not be written or the chain does not verify', 500],
+  YZ_ERR_INPUT: ['a request field is missing or malformed', 400],
+} as const satisfies Record<string, readonly [string, number]>;
+
+export type CoreErrorCode = keyof typeof CORE_ERROR_CODES;
+
+/** A refusal of the core: `code` says which, `message` says what and why. Nothing was changed. */
+export class CoreError extends Error {
+  override readonly name = 'CoreError';
+  constructor(
+    readonly code: CoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+  /** The HTTP status the API answers with. */
+  get httpStatus(): number {
+    return CORE_ERROR_CODES[this.code][1];
+  }
+}
+
+/** True for a CoreError from any realm. */
+export function isCoreError(value: unknown): value is CoreError {
+  return value instanceof Error && (value as { name?: string }).name === 'CoreError' && 'code' in value;
+}

@@ -1,0 +1,18 @@
+/**
+ * @yizheng/core — the certificate authority core (issue 4): CA, KMC, lifecycle, profiles, audit.
+ * It declares its ports (store, key vault, clock, registry) and never imports SQL or HTTP.
+ */
+export * from './model.js';
+export * from './errors.js';
+export * from './ports/store.js';
+export * from './ports/clock.js';
+export * from './ports/key-vault.js';
+export * from './sealing.js';
+export * from './store-key-vault.js';
+export * from './audit.js';
+export * from './profiles.js';
+export * from './profile-admin.js';
+export * from './kmc.js';
+export * from './ca.js';
+export * from './issuance.js';
+export * from './revocation.js';

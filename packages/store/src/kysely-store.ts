@@ -1,0 +1,605 @@
+/**
+ * The core's `Store` port on Kysely (issue 4 "Storage"), one implementation for SQLite and
+ * PostgreSQL; where the two differ (row locks) it asks the codec's dialect.
+ *
+ * Unique keys are written with `ON CONFLICT DO NOTHING` and a zero row count becomes
+ * `StoreConflictError`. Unlike catching the database's error, that leaves a PostgreSQL
+ * transaction usable (a failed statement aborts it), so a caller that catches the conflict and
+ * carries on — a fresh serial, say — behaves the same on both databases.
+ *
+ * Operations that need several statements to be atomic (`appendAudit`, `activateProfile`, the CA
+ * chain) open their own transaction when called on `read`, so they are safe there too.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { CoreError, StoreConflictError } from '@yizheng/core';
+import type {
+  ApplicationRecord,
+  AuditCheckpoint,
+  AuditEntry,
+  AuditInput,
+  CaRecord,
+  CertificateQuery,
+  CertificateRecord,
+  CertificateStatus,
+  EscrowedKeyRecord,
+  LegalPersonRecord,
+  OutboxJob,
+  ProfileRecord,
+  RevocationReason,
+  Store,
+  StoreTx,
+  VaultKeyRecord,
+} from '@yizheng/core';
+import { sql, type InsertResult, type Kysely, type Updateable } from 'kysely';
+import {
+  applicationFromRow,
+  applicationToRow,
+  auditCheckpointFromRow,
+  auditCheckpointToRow,
+  auditEntryFromRow,
+  auditEntryToRow,
+  bytesToDb,
+  caFromRow,
+  caToRow,
+  certificateFromRow,
+  certificateToRow,
+  escrowedKeyFromRow,
+  escrowedKeyToRow,
+  legalPersonFromRow,
+  legalPersonToRow,
+  outboxFromRow,
+  outboxToRow,
+  profileFromRow,
+  profileToRow,
+  vaultKeyFromRow,
+  vaultKeyToRow,
+  type Codec,
+} from './mapping.js';
+import type { ApplicationsTable, CasTable, Database } from './schema.js';
+
+/** True when an `ON CONFLICT DO NOTHING` insert wrote its row. */
+function inserted(result: InsertResult | undefined): boolean {
+  return result !== undefined && result.numInsertedOrUpdatedRows !== 0n;
+}
+
+/** A `Store` over one Kysely instance (a SQLite connection or a PostgreSQL pool). */
+export class KyselyStore implements Store {
+  readonly read: StoreTx;
+  /** Set while `work` of a transaction runs, in its async context (and cleared at the end). */
+  readonly #inTransaction = new AsyncLocalStorage<{ open: boolean }>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly codec: Codec,
+  ) {
+    this.read = this.refusingInsideTransaction(new KyselyStoreTx(db, codec));
+  }
+
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.#inTransaction.getStore()?.open) return Promise.reject(nestedUseError('store.transaction'));
+    const state = { open: true };
+    return this.#inTransaction
+      .run(state, () => this.db.transaction().execute((trx) => work(new KyselyStoreTx(trx, this.codec))))
+      .finally(() => (state.open = false));
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+
+  /**
+   * `read` (or a nested transaction) used from inside a transaction's work would wait forever on
+   * SQLite — Kysely's single connection is held by that transaction — and on PostgreSQL would
+   * read outside it on a second pooled connection. Both are caller bugs; refuse them loudly.
+   */
+  private refusingInsideTransaction(tx: StoreTx): StoreTx {
+    const inTransaction = this.#inTransaction;
+    return new Proxy(tx, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]): unknown => {
+          if (inTransaction.getStore()?.open)
+            return Promise.reject(nestedUseError(`store.read.${String(property)}`));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  }
+}
+
+function nestedUseError(what: string): Error {
+  return new Error(`${what} was called inside store.transaction: use the transaction's tx instead`);
+}
+
+/** The port's operations on a transaction (or, for `read`, on the root connection). */
+export class KyselyStoreTx implements StoreTx {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly codec: Codec,
+  ) {}
+
+  /** Runs `work` atomically: in this transaction, or in a new one when this is `read`. */
+  private atomic<T>(work: (tx: KyselyStoreTx) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return work(this);
+    return this.db.transaction().execute((trx) => work(new KyselyStoreTx(trx, this.codec)));
+  }
+
+  private get postgres(): boolean {
+    return this.codec.dialect === 'postgres';
+  }
+
+  // CAs and profiles
+
+  insertCa(ca: CaRecord): Promise<void> {
+    return this.atomic(async (tx) => {
+      const result = await tx.db
+        .insertInto('cas')
+        .values(caToRow(tx.codec, ca))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      if (!inserted(result)) throw new StoreConflictError('ca', `CA ${ca.id} already exists`);
+      await tx.insertChain(ca.id, ca.chainDer);
+    });
+  }
+
+  private async insertChain(caId: string, chain: readonly Uint8Array[]): Promise<void> {
+    if (chain.length === 0) return;
+    await this.db
+      .insertInto('ca_chain')
+      .values(chain.map((der, position) => ({ ca_id: caId, position, der: bytesToDb(der) })))
+      .execute();
+  }
+
+  updateCa(
+    id: string,
+    change: Partial<Pick<CaRecord, 'status' | 'certificateDer' | 'chainDer'>>,
+  ): Promise<void> {
+    return this.atomic(async (tx) => {
+      const set: Updateable<CasTable> = {};
+      if (change.status !== undefined) set.status = change.status;
+      if (change.certificateDer !== undefined) set.certificate_der = bytesToDb(change.certificateDer);
+      if (Object.keys(set).length > 0) await tx.db.updateTable('cas').set(set).where('id', '=', id).execute();
+      if (change.chainDer !== undefined) {
+        const exists = await tx.db.selectFrom('cas').select('id').where('id', '=', id).executeTakeFirst();
+        if (exists === undefined) return;
+        await tx.db.deleteFrom('ca_chain').where('ca_id', '=', id).execute();
+        await tx.insertChain(id, change.chainDer);
+      }
+    });
+  }
+
+  async getCa(id: string): Promise<CaRecord | undefined> {
+    const row = await this.db.selectFrom('cas').selectAll().where('id', '=', id).executeTakeFirst();
+    if (row === undefined) return undefined;
+    const chain = await this.db
+      .selectFrom('ca_chain')
+      .select('der')
+      .where('ca_id', '=', id)
+      .orderBy('position')
+      .execute();
+    return caFromRow(
+      this.codec,
+      row,
+      chain.map((link) => link.der),
+    );
+  }
+
+  async listCas(): Promise<CaRecord[]> {
+    const rows = await this.db.selectFrom('cas').selectAll().orderBy('created_at').orderBy('id').execute();
+    const links = await this.db
+      .selectFrom('ca_chain')
+      .selectAll()
+      .orderBy('ca_id')
+      .orderBy('position')
+      .execute();
+    return rows.map((row) =>
+      caFromRow(
+        this.codec,
+        row,
+        links.filter((link) => link.ca_id === row.id).map((link) => link.der),
+      ),
+    );
+  }
+
+  async insertProfile(profile: ProfileRecord): Promise<void> {
+    const result = await this.db
+      .insertInto('profiles')
+      .values(profileToRow(this.codec, profile))
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (inserted(result)) return;
+    // Either the version exists, or this one is active while another version already is.
+    const existing = await this.getProfile(profile.id, profile.version);
+    throw new StoreConflictError(
+      'profile',
+      existing !== undefined
+        ? `profile ${profile.id} version ${profile.version} already exists`
+        : `profile ${profile.id} already has an active version (use activateProfile)`,
+    );
+  }
+
+  async getProfile(id: string, version?: number): Promise<ProfileRecord | undefined> {
+    const row = await this.db
+      .selectFrom('profiles')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(version === undefined, (q) => q.where('active', '=', this.codec.bool(true)))
+      .$if(version !== undefined, (q) => q.where('version', '=', version ?? 0))
+      .executeTakeFirst();
+    return row === undefined ? undefined : profileFromRow(this.codec, row);
+  }
+
+  async listProfiles(): Promise<ProfileRecord[]> {
+    const rows = await this.db.selectFrom('profiles').selectAll().orderBy('id').orderBy('version').execute();
+    return rows.map((row) => profileFromRow(this.codec, row));
+  }
+
+  activateProfile(id: string, version: number): Promise<void> {
+    return this.atomic(async (tx) => {
+      if ((await tx.getProfile(id, version)) === undefined) {
+        throw new CoreError('YZ_ERR_PROFILE', `profile ${id} has no version ${version}`);
+      }
+      // Off first, then on: the one-active-version index is checked row by row on PostgreSQL.
+      await tx.db
+        .updateTable('profiles')
+        .set({ active: tx.codec.bool(false) })
+        .where('id', '=', id)
+        .where('version', '<>', version)
+        .execute();
+      await tx.db
+        .updateTable('profiles')
+        .set({ active: tx.codec.bool(true) })
+        .where('id', '=', id)
+        .where('version', '=', version)
+        .execute();
+    });
+  }
+
+  // key vault records
+
+  async insertVaultKey(key: VaultKeyRecord): Promise<void> {
+    const result = await this.db
+      .insertInto('vault_keys')
+      .values(vaultKeyToRow(this.codec, key))
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (!inserted(result)) throw new StoreConflictError('vaultKey', `vault key ${key.ref} already exists`);
+  }
+
+  async getVaultKey(ref: string): Promise<VaultKeyRecord | undefined> {
+    const row = await this.db.selectFrom('vault_keys').selectAll().where('ref', '=', ref).executeTakeFirst();
+    return row === undefined ? undefined : vaultKeyFromRow(this.codec, row);
+  }
+
+  // legal persons and applications
+
+  async upsertLegalPerson(person: LegalPersonRecord): Promise<void> {
+    const row = legalPersonToRow(this.codec, person);
+    await this.db
+      .insertInto('legal_persons')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('uscc').doUpdateSet({
+          name: row.name,
+          legal_representative: row.legal_representative,
+          registry_status: row.registry_status,
+          updated_at: row.updated_at,
+        }),
+      )
+      .execute();
+  }
+
+  async getLegalPerson(uscc: string): Promise<LegalPersonRecord | undefined> {
+    const row = await this.db
+      .selectFrom('legal_persons')
+      .selectAll()
+      .where('uscc', '=', uscc)
+      .executeTakeFirst();
+    return row === undefined ? undefined : legalPersonFromRow(this.codec, row);
+  }
+
+  async insertApplication(application: ApplicationRecord): Promise<void> {
+    const result = await this.db
+      .insertInto('applications')
+      .values(applicationToRow(this.codec, application))
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (!inserted(result)) {
+      throw new StoreConflictError('application', `application ${application.id} already exists`);
+    }
+  }
+
+  async updateApplication(
+    id: string,
+    change: Partial<Pick<ApplicationRecord, 'state' | 'actor' | 'data' | 'updatedAt'>>,
+  ): Promise<void> {
+    const set: Updateable<ApplicationsTable> = {};
+    if (change.state !== undefined) set.state = change.state;
+    if (change.actor !== undefined) set.actor = change.actor;
+    if (change.data !== undefined) set.data = JSON.stringify(change.data);
+    if (change.updatedAt !== undefined) set.updated_at = this.codec.time(change.updatedAt);
+    if (Object.keys(set).length === 0) return;
+    await this.db.updateTable('applications').set(set).where('id', '=', id).execute();
+  }
+
+  async getApplication(id: string): Promise<ApplicationRecord | undefined> {
+    const row = await this.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : applicationFromRow(this.codec, row);
+  }
+
+  async listApplications(uscc: string): Promise<ApplicationRecord[]> {
+    const rows = await this.db
+      .selectFrom('applications')
+      .selectAll()
+      .where('uscc', '=', uscc)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => applicationFromRow(this.codec, row));
+  }
+
+  // certificates
+
+  async insertCertificate(cert: CertificateRecord): Promise<void> {
+    const result = await this.db
+      .insertInto('certificates')
+      .values(certificateToRow(this.codec, cert))
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (inserted(result)) return;
+    if ((await this.getCertificate(cert.caId, cert.serial)) !== undefined) {
+      throw new StoreConflictError(
+        'serial',
+        `CA ${cert.caId} already has a certificate with serial ${cert.serial}`,
+      );
+    }
+    throw new StoreConflictError('publicKey', `the public key ${cert.publicKeyHash} is already certified`);
+  }
+
+  async getCertificate(caId: string, serial: string): Promise<CertificateRecord | undefined> {
+    const row = await this.db
+      .selectFrom('certificates')
+      .selectAll()
+      .where('ca_id', '=', caId)
+      .where('serial', '=', serial)
+      .executeTakeFirst();
+    return row === undefined ? undefined : certificateFromRow(this.codec, row);
+  }
+
+  async findCertificatesBySerial(serial: string): Promise<CertificateRecord[]> {
+    const rows = await this.db
+      .selectFrom('certificates')
+      .selectAll()
+      .where('serial', '=', serial)
+      .orderBy('ca_id')
+      .execute();
+    return rows.map((row) => certificateFromRow(this.codec, row));
+  }
+
+  async findCertificateByPublicKeyHash(publicKeyHash: string): Promise<CertificateRecord | undefined> {
+    const row = await this.db
+      .selectFrom('certificates')
+      .selectAll()
+      .where('public_key_hash', '=', publicKeyHash)
+      .executeTakeFirst();
+    return row === undefined ? undefined : certificateFromRow(this.codec, row);
+  }
+
+  async queryCertificates(query: CertificateQuery): Promise<CertificateRecord[]> {
+    const { caId, uscc, pairId, status, role, notAfterBefore, limit } = query;
+    const rows = await this.db
+      .selectFrom('certificates')
+      .selectAll()
+      .$if(caId !== undefined, (q) => q.where('ca_id', '=', caId ?? ''))
+      .$if(uscc !== undefined, (q) => q.where('uscc', '=', uscc ?? ''))
+      .$if(pairId !== undefined, (q) => q.where('pair_id', '=', pairId ?? ''))
+      .$if(status !== undefined, (q) => q.where('status', '=', status ?? ''))
+      .$if(role !== undefined, (q) => q.where('role', '=', role ?? ''))
+      .$if(notAfterBefore !== undefined, (q) =>
+        q.where('not_after', '<', this.codec.time(notAfterBefore ?? new Date(0))),
+      )
+      .orderBy('created_at')
+      .orderBy('ca_id')
+      .orderBy('serial')
+      .$if(limit !== undefined, (q) => q.limit(limit ?? 0))
+      .execute();
+    return rows.map((row) => certificateFromRow(this.codec, row));
+  }
+
+  async setCertificateStatus(
+    caId: string,
+    serial: string,
+    status: CertificateStatus,
+    revokedAt: Date | null,
+    reason: RevocationReason | null,
+  ): Promise<void> {
+    await this.db
+      .updateTable('certificates')
+      .set({
+        status,
+        revoked_at: revokedAt === null ? null : this.codec.time(revokedAt),
+        revocation_reason: reason,
+      })
+      .where('ca_id', '=', caId)
+      .where('serial', '=', serial)
+      .execute();
+  }
+
+  async revokedCertificates(caId: string): Promise<CertificateRecord[]> {
+    // Serials are hex without leading zeros, so (length, text) is numeric order ('F' < '1A' < '100').
+    const rows = await this.db
+      .selectFrom('certificates')
+      .selectAll()
+      .where('ca_id', '=', caId)
+      .where('status', 'in', ['revoked', 'suspended'])
+      .orderBy(sql`length(serial)`)
+      .orderBy('serial')
+      .execute();
+    return rows.map((row) => certificateFromRow(this.codec, row));
+  }
+
+  // KMC escrow
+
+  async insertEscrowedKey(key: EscrowedKeyRecord): Promise<void> {
+    const result = await this.db
+      .insertInto('escrowed_keys')
+      .values(escrowedKeyToRow(this.codec, key))
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (!inserted(result))
+      throw new StoreConflictError('escrowedKey', `escrowed key ${key.id} already exists`);
+  }
+
+  async takePoolKey(assign: {
+    uscc: string;
+    caId: string;
+    certificateSerial: string;
+    at: Date;
+  }): Promise<EscrowedKeyRecord | undefined> {
+    // One statement, so it is atomic on `read` as well. On PostgreSQL SKIP LOCKED lets parallel
+    // takers pass over a key another transaction holds instead of queueing behind it (R12);
+    // SQLite runs one writer at a time, so the plain subquery is enough there.
+    const oldest = this.db
+      .selectFrom('escrowed_keys')
+      .select('id')
+      .where('state', '=', 'pool')
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(1)
+      .$if(this.postgres, (q) => q.forUpdate().skipLocked());
+    const row = await this.db
+      .updateTable('escrowed_keys')
+      .set({
+        state: 'assigned',
+        uscc: assign.uscc,
+        ca_id: assign.caId,
+        certificate_serial: assign.certificateSerial,
+        assigned_at: this.codec.time(assign.at),
+      })
+      .where('id', '=', oldest)
+      .where('state', '=', 'pool')
+      .returningAll()
+      .executeTakeFirst();
+    return row === undefined ? undefined : escrowedKeyFromRow(this.codec, row);
+  }
+
+  async countPoolKeys(): Promise<number> {
+    const row = await this.db
+      .selectFrom('escrowed_keys')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where('state', '=', 'pool')
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async getEscrowedKey(id: string): Promise<EscrowedKeyRecord | undefined> {
+    const row = await this.db.selectFrom('escrowed_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : escrowedKeyFromRow(this.codec, row);
+  }
+
+  async listEscrowedKeys(uscc: string): Promise<EscrowedKeyRecord[]> {
+    const rows = await this.db
+      .selectFrom('escrowed_keys')
+      .selectAll()
+      .where('uscc', '=', uscc)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => escrowedKeyFromRow(this.codec, row));
+  }
+
+  // audit (R3)
+
+  appendAudit(input: AuditInput, chain: (prevHash: string, seq: number) => string): Promise<AuditEntry> {
+    return this.atomic(async (tx) => {
+      // The head row is the chain's lock: on PostgreSQL FOR UPDATE makes a parallel append wait
+      // for this transaction and then read the head it left; SQLite transactions already run
+      // one at a time (BEGIN IMMEDIATE, see dialects.ts), so a plain read is enough there.
+      const head = await tx.db
+        .selectFrom('audit_head')
+        .select(['seq', 'hash'])
+        .where('id', '=', 1)
+        .$if(tx.postgres, (q) => q.forUpdate())
+        .executeTakeFirstOrThrow();
+      const seq = Number(head.seq) + 1;
+      const entry: AuditEntry = {
+        seq,
+        at: input.at,
+        actor: input.actor,
+        action: input.action,
+        object: input.object,
+        reason: input.reason,
+        detail: input.detail,
+        prevHash: head.hash,
+        hash: chain(head.hash, seq),
+      };
+      await tx.db.insertInto('audit_entries').values(auditEntryToRow(tx.codec, entry)).execute();
+      await tx.db.updateTable('audit_head').set({ seq, hash: entry.hash }).where('id', '=', 1).execute();
+      return entry;
+    });
+  }
+
+  async auditEntries(from: number, to?: number): Promise<AuditEntry[]> {
+    const rows = await this.db
+      .selectFrom('audit_entries')
+      .selectAll()
+      .where('seq', '>=', from)
+      .$if(to !== undefined, (q) => q.where('seq', '<=', to ?? 0))
+      .orderBy('seq')
+      .execute();
+    return rows.map((row) => auditEntryFromRow(this.codec, row));
+  }
+
+  async insertAuditCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    const result = await this.db
+      .insertInto('audit_checkpoints')
+      .values(auditCheckpointToRow(this.codec, checkpoint))
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (!inserted(result)) {
+      throw new StoreConflictError('auditCheckpoint', `a checkpoint at seq ${checkpoint.seq} already exists`);
+    }
+  }
+
+  async latestAuditCheckpoint(): Promise<AuditCheckpoint | undefined> {
+    const row = await this.db
+      .selectFrom('audit_checkpoints')
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row === undefined ? undefined : auditCheckpointFromRow(this.codec, row);
+  }
+
+  // outbox
+
+  async insertOutbox(job: OutboxJob): Promise<void> {
+    const result = await this.db
+      .insertInto('outbox')
+      .values(outboxToRow(this.codec, job))
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (!inserted(result)) throw new StoreConflictError('outbox', `outbox job ${job.id} already exists`);
+  }
+
+  async pendingOutbox(limit: number): Promise<OutboxJob[]> {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('done_at', 'is', null)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => outboxFromRow(this.codec, row));
+  }
+
+  async markOutboxDone(id: string, at: Date): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ done_at: this.codec.time(at) })
+      .where('id', '=', id)
+      .execute();
+  }
+}

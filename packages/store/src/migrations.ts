@@ -1,0 +1,221 @@
+/**
+ * Schema migrations (issue 4 "Storage"), provided in code — a `Record<string, Migration>` rather
+ * than a folder Kysely scans — so they run the same from `src/` (tests) and `dist/` (installed).
+ * Names sort in the order they run; a released migration is never edited, only followed.
+ *
+ * One migration body serves both databases: the few types that differ are looked up in
+ * `COLUMN_TYPES` by dialect (see `schema.ts` for what each one reads back as).
+ *
+ * Sizing (R1: a million legal persons a year, each with a dual pair): every lookup the port
+ * offers has an index. Certificates are never deleted through the port (R7: kept at least five
+ * years after expiry or revocation), nor are audit entries (R3).
+ */
+import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import type { CreateTableBuilder } from 'kysely';
+import type { Database } from './schema.js';
+
+/** The two databases the store runs on. */
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** Column types per dialect: parameters as data, one migration body. */
+const COLUMN_TYPES = {
+  sqlite: { bigint: 'integer', bytes: 'blob', time: 'integer', bool: 'integer', json: 'text' },
+  postgres: { bigint: 'bigint', bytes: 'bytea', time: 'timestamptz', bool: 'boolean', json: 'jsonb' },
+} as const;
+
+/** The first entry's prevHash: 64 zero hex digits (R3). */
+export const AUDIT_GENESIS_HASH = '0'.repeat(64);
+
+/** The migrations for one dialect, by name. */
+export function coreMigrations(dialect: StoreDialect): Record<string, Migration> {
+  return { '0001_core': migration0001Core(dialect) };
+}
+
+/** Runs every pending migration; throws the migrator's error (the failed one is rolled back). */
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  dialect: StoreDialect,
+  schema?: string,
+): Promise<MigrationResultSet> {
+  const migrations = coreMigrations(dialect);
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    // On PostgreSQL the migrator looks its tables up across all schemas unless told which one,
+    // and would take another schema's bookkeeping for ours (tests run one schema each).
+    ...(dialect === 'postgres' ? { migrationTableSchema: schema ?? 'public' } : {}),
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error !== undefined) throw result.error;
+  return result;
+}
+
+function migration0001Core(dialect: StoreDialect): Migration {
+  const t = COLUMN_TYPES[dialect];
+  // STRICT makes SQLite refuse a value of the wrong type instead of storing it anyway.
+  const table = (db: Kysely<unknown>, name: string): CreateTableBuilder<string, never> => {
+    const builder = db.schema.createTable(name);
+    return dialect === 'sqlite' ? builder.modifyEnd(sql`strict`) : builder;
+  };
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await table(db, 'cas')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('key_ref', 'text', (c) => c.notNull())
+        .addColumn('certificate_der', t.bytes)
+        .addColumn('created_at', t.time, (c) => c.notNull())
+        .execute();
+      await table(db, 'ca_chain')
+        .addColumn('ca_id', 'text', (c) => c.notNull().references('cas.id').onDelete('cascade'))
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('der', t.bytes, (c) => c.notNull())
+        .addPrimaryKeyConstraint('ca_chain_pkey', ['ca_id', 'position'])
+        .execute();
+
+      await table(db, 'profiles')
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('definition', t.json, (c) => c.notNull())
+        .addColumn('active', t.bool, (c) => c.notNull())
+        .addColumn('created_at', t.time, (c) => c.notNull())
+        .addPrimaryKeyConstraint('profiles_pkey', ['id', 'version'])
+        .execute();
+      // At most one active version per profile, whatever the caller does (R9).
+      await db.schema
+        .createIndex('profiles_one_active')
+        .on('profiles')
+        .column('id')
+        .unique()
+        .where(sql<boolean>`active`)
+        .execute();
+
+      await table(db, 'vault_keys')
+        .addColumn('ref', 'text', (c) => c.primaryKey())
+        .addColumn('label', 'text', (c) => c.notNull())
+        .addColumn('public_key', t.bytes, (c) => c.notNull())
+        .addColumn('sealed', t.bytes, (c) => c.notNull())
+        .addColumn('created_at', t.time, (c) => c.notNull())
+        .execute();
+
+      await table(db, 'legal_persons')
+        .addColumn('uscc', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('legal_representative', 'text', (c) => c.notNull())
+        .addColumn('registry_status', 'text', (c) => c.notNull())
+        .addColumn('updated_at', t.time, (c) => c.notNull())
+        .execute();
+
+      await table(db, 'applications')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('uscc', 'text', (c) => c.notNull())
+        .addColumn('business_type', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('data', t.json, (c) => c.notNull())
+        .addColumn('created_at', t.time, (c) => c.notNull())
+        .addColumn('updated_at', t.time, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('applications_uscc').on('applications').column('uscc').execute();
+
+      await table(db, 'certificates')
+        .addColumn('ca_id', 'text', (c) => c.notNull())
+        // Byte order ("C") so that ORDER BY length(serial), serial is numeric order on any locale.
+        .addColumn('serial', 'text', (c) =>
+          dialect === 'postgres' ? c.notNull().modifyEnd(sql`collate "C"`) : c.notNull(),
+        )
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('pair_id', 'text', (c) => c.notNull())
+        .addColumn('uscc', 'text')
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('not_before', t.time, (c) => c.notNull())
+        .addColumn('not_after', t.time, (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', t.time)
+        .addColumn('revocation_reason', 'text')
+        .addColumn('predecessor_pair_id', 'text')
+        // One key is certified once (YZ_ERR_KEY_ALREADY_CERTIFIED), enforced here against races.
+        .addColumn('public_key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('application_id', 'text')
+        .addColumn('escrow_id', 'text')
+        .addColumn('der', t.bytes, (c) => c.notNull())
+        .addColumn('created_at', t.time, (c) => c.notNull())
+        .addPrimaryKeyConstraint('certificates_pkey', ['ca_id', 'serial'])
+        .addCheckConstraint('certificates_status', sql`status in ('valid', 'revoked', 'suspended')`)
+        .execute();
+      await db.schema.createIndex('certificates_serial').on('certificates').column('serial').execute();
+      await db.schema.createIndex('certificates_uscc').on('certificates').column('uscc').execute();
+      await db.schema.createIndex('certificates_pair').on('certificates').column('pair_id').execute();
+      await db.schema
+        .createIndex('certificates_status')
+        .on('certificates')
+        .columns(['status', 'ca_id'])
+        .execute();
+      await db.schema.createIndex('certificates_not_after').on('certificates').column('not_after').execute();
+
+      await table(db, 'escrowed_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('public_key', t.bytes, (c) => c.notNull())
+        .addColumn('sealed', t.bytes, (c) => c.notNull())
+        .addColumn('uscc', 'text')
+        .addColumn('ca_id', 'text')
+        .addColumn('certificate_serial', 'text')
+        .addColumn('created_at', t.time, (c) => c.notNull())
+        .addColumn('assigned_at', t.time)
+        .addCheckConstraint('escrowed_keys_state', sql`state in ('pool', 'assigned')`)
+        .execute();
+      // The pool is taken oldest first (R12): this index is that queue.
+      await db.schema
+        .createIndex('escrowed_keys_pool')
+        .on('escrowed_keys')
+        .columns(['state', 'created_at'])
+        .execute();
+      await db.schema.createIndex('escrowed_keys_uscc').on('escrowed_keys').column('uscc').execute();
+
+      await table(db, 'audit_entries')
+        .addColumn('seq', t.bigint, (c) => c.primaryKey())
+        .addColumn('at', t.time, (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('object', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('detail', t.json, (c) => c.notNull())
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+      await table(db, 'audit_head')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('seq', t.bigint, (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addCheckConstraint('audit_head_single_row', sql`id = 1`)
+        .execute();
+      await sql`insert into audit_head (id, seq, hash) values (1, 0, ${AUDIT_GENESIS_HASH})`.execute(db);
+      await table(db, 'audit_checkpoints')
+        .addColumn('seq', t.bigint, (c) => c.primaryKey())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('signature', t.bytes, (c) => c.notNull())
+        .addColumn('at', t.time, (c) => c.notNull())
+        .execute();
+
+      await table(db, 'outbox')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('payload', t.json, (c) => c.notNull())
+        .addColumn('created_at', t.time, (c) => c.notNull())
+        .addColumn('done_at', t.time)
+        .execute();
+      // Workers read only the pending jobs; a partial index keeps that cheap as done jobs pile up.
+      await db.schema
+        .createIndex('outbox_pending')
+        .on('outbox')
+        .column('created_at')
+        .where(sql<boolean>`done_at is null`)
+        .execute();
+    },
+  };
+}
