@@ -14,8 +14,11 @@ import {
   caImport,
   caInit,
   caList,
+  change,
   issue,
   kmcRefill,
+  reissue,
+  renew,
   resume,
   revoke,
   suspend,
@@ -25,7 +28,7 @@ import { cmsVerify, crlShow, crlVerify, envelopeOpen, ocspShow } from './pki/sta
 type Command = (argv: string[]) => number | Promise<number>;
 
 /** Lifecycle commands without a group (yizheng issue …, yizheng revoke …). */
-const COMMANDS: Record<string, Command> = { issue, revoke, suspend, resume };
+const COMMANDS: Record<string, Command> = { issue, renew, change, reissue, revoke, suspend, resume };
 
 const GROUPS: Record<string, Record<string, Command>> = {
   gm: { keygen, sign, verify, encrypt, decrypt, sm3, sm4, bench },
@@ -85,12 +88,14 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
   ca list
   issue --csr REQ.pem --uscc USCC --name NAME [--rep 法定代表人] [--out DIR] [--skf]
              dual certificate (新办): sign.pem, enc.pem, csr-response.der, chain.pem
+  renew|change|reissue --serial HEX --csr REQ.pem [--out DIR] [--name N --uscc U --rep R]
+             更新 +1 year / 变更 same expiry, old superseded / 补办 same expiry, old revoked
   revoke|suspend|resume --serial HEX [--reason R] [--note TEXT]   acts on the pair
   kmc refill [--count N]                      pre-generate KMC encryption key pairs
   audit verify | audit checkpoint             SM3 hash chain, SM2-signed checkpoints
 
 Planned (later issues; not available yet):
-  renew, change, reissue, unlock, kmc recover, import, history, stats — the rest of the lifecycle
+  unlock, kmc recover, import, history, stats — the rest of the lifecycle
   serve                                  — REST API, OCSP, CRL and LDAP on 8080/1389, web portal
 `;
 

@@ -107,6 +107,56 @@ describe('yizheng ca / issue / revoke / audit (README demo)', () => {
     expect(readFileSync(scratch.path('export/root.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
   });
 
+  it('ok/reissue and change replace the pair with the same expiry; renew before the window is refused', () => {
+    expect(yz(['gm', 'keygen', '--out', 'k1.key']).status).toBe(0);
+    const subject = 'C=CN,O=宁波某某贸易有限公司,CN=宁波某某贸易有限公司';
+    expect(yz(['req', 'new', '--key', 'k1.key', '--subject', subject, '--out', 'r1.pem']).status).toBe(0);
+    const first = yz([
+      'issue',
+      '--csr',
+      'r1.pem',
+      '--uscc',
+      '91330201MA2C3D4E55',
+      '--name',
+      '宁波某某贸易有限公司',
+      '--out',
+      'p1',
+    ]);
+    expect(first.status, first.stderr).toBe(0);
+    const serial = /signing 签名证书 serial:\s+([0-9A-F]+)/.exec(first.stdout)![1]!;
+    const until = /→ (\S+)/.exec(first.stdout)![1]!;
+
+    expect(yz(['gm', 'keygen', '--out', 'k2.key']).status).toBe(0);
+    expect(yz(['req', 'new', '--key', 'k2.key', '--subject', subject, '--out', 'r2.pem']).status).toBe(0);
+    const early = yz(['renew', '--serial', serial, '--csr', 'r2.pem', '--out', 'p2']);
+    expect([early.status, early.stderr]).toEqual([2, expect.stringContaining('YZ_ERR_STATE')]);
+    const reissued = yz(['reissue', '--serial', serial, '--csr', 'r2.pem', '--out', 'p2']);
+    expect(reissued.status, reissued.stderr).toBe(0);
+    expect(reissued.stdout).toContain(`→ ${until}`);
+    const newSerial = /signing 签名证书 serial:\s+([0-9A-F]+)/.exec(reissued.stdout)![1]!;
+
+    expect(yz(['gm', 'keygen', '--out', 'k3.key']).status).toBe(0);
+    expect(yz(['req', 'new', '--key', 'k3.key', '--subject', subject, '--out', 'r3.pem']).status).toBe(0);
+    const changed = yz([
+      'change',
+      '--serial',
+      newSerial,
+      '--csr',
+      'r3.pem',
+      '--out',
+      'p3',
+      '--uscc',
+      '91330201MA2C3D4E55',
+      '--name',
+      '宁波某某国际贸易有限公司',
+    ]);
+    expect(changed.status, changed.stderr).toBe(0);
+    expect(changed.stdout).toContain('宁波某某国际贸易有限公司');
+    expect(changed.stdout).toContain(`→ ${until}`);
+    const again = yz(['reissue', '--serial', serial, '--csr', 'r3.pem', '--out', 'p4']);
+    expect([again.status, again.stderr]).toEqual([2, expect.stringContaining('YZ_ERR_STATE')]);
+  });
+
   it('error/issue before a CA exists, and with a bad USCC, exit 2 with codes', () => {
     const empty = yz([
       'issue',

@@ -16,3 +16,4 @@ export * from './kmc.js';
 export * from './ca.js';
 export * from './issuance.js';
 export * from './revocation.js';
+export * from './lifecycle.js';

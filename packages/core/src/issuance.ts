@@ -156,7 +156,30 @@ function holderKey(request: Uint8Array | string): { key: Sm2PublicKey; spki: Uin
  * Issues a signing and an encryption certificate to a legal person (新办): validity
  * `validityDays` from now (R18: one year), both under the CA's current profiles.
  */
-export async function issueDual(context: IssuanceContext, input: IssueDualInput): Promise<IssuedPair> {
+export function issueDual(context: IssuanceContext, input: IssueDualInput): Promise<IssuedPair> {
+  return issuePair(context, input, { businessType: 'new' });
+}
+
+/**
+ * How a lifecycle step issues its new pair (the rules live in lifecycle.ts): the business type,
+ * the validity end (default: now + the profile's validityDays), the pair replaced, and work on
+ * the old pair inside the same transaction (state checks, revocation).
+ */
+export interface IssueRule {
+  readonly businessType: BusinessType;
+  readonly predecessorPairId?: string;
+  readonly notAfter?: (now: Date, definition: ProfileDefinition) => Date;
+  readonly inTransaction?: (tx: StoreTx, now: Date) => Promise<void>;
+  /** Extra application data (fees, reasons). */
+  readonly applicationData?: Readonly<Record<string, unknown>>;
+}
+
+/** Issues a new dual pair under `rule` (新办 and the steps that replace a pair). */
+export async function issuePair(
+  context: IssuanceContext,
+  input: IssueDualInput,
+  rule: IssueRule,
+): Promise<IssuedPair> {
   const { uscc, name } = input.legalPerson;
   if (!isValidUscc(uscc))
     throw new CoreError(
@@ -180,7 +203,7 @@ export async function issueDual(context: IssuanceContext, input: IssueDualInput)
           context,
           input,
           { ca, holder, signProfile, encProfile, signIssuer, encIssuer },
-          'new',
+          rule,
         ),
       );
     } catch (error) {
@@ -210,10 +233,12 @@ async function issueInTransaction(
   context: IssuanceContext,
   input: IssueDualInput,
   p: Prepared,
-  businessType: BusinessType,
+  rule: IssueRule,
 ): Promise<IssuedPair> {
   const now = context.clock.now();
+  const { businessType } = rule;
   const { uscc, name } = input.legalPerson;
+  await rule.inTransaction?.(tx, now);
   if (await tx.findCertificateByPublicKeyHash(publicKeyHash(p.holder.spki)))
     throw new CoreError(
       'YZ_ERR_KEY_ALREADY_CERTIFIED',
@@ -237,13 +262,18 @@ async function issueInTransaction(
     state: 'completed',
     actor: input.actor,
     data: {
+      ...rule.applicationData,
+      ...(rule.predecessorPairId ? { predecessorPairId: rule.predecessorPairId } : {}),
       signProfile: `${p.signProfile.id}@${p.signProfile.version}`,
       encProfile: `${p.encProfile.id}@${p.encProfile.version}`,
     },
     createdAt: now,
     updatedAt: now,
   });
-  const notAfter = new Date(now.getTime() + p.signProfile.definition.validityDays * DAY);
+  const notAfter =
+    rule.notAfter?.(now, p.signProfile.definition) ??
+    new Date(now.getTime() + p.signProfile.definition.validityDays * DAY);
+  if (notAfter <= now) throw new CoreError('YZ_ERR_STATE', 'the new pair would already be expired');
   const signCertificate = p.signIssuer.issue({
     serialNumber: randomSerialNumber(),
     subject: subjectFor(p.signProfile.definition, name),
@@ -267,7 +297,13 @@ async function issueInTransaction(
     publicKey: encKey,
     extensions: holderExtensions(p.encProfile.definition, encKey, uscc),
   });
-  const common = { caId: p.ca.record.id, pairId, uscc, predecessorPairId: null, applicationId };
+  const common = {
+    caId: p.ca.record.id,
+    pairId,
+    uscc,
+    predecessorPairId: rule.predecessorPairId ?? null,
+    applicationId,
+  };
   const sign = recordOf(signCertificate, { ...common, role: 'sign', escrowId: null }, now);
   const enc = recordOf(encCertificate, { ...common, role: 'enc', escrowId: escrow.id }, now);
   await tx.insertCertificate(sign);

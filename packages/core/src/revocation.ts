@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { CRL_REASONS } from '@yizheng/pki';
 import { appendAudit } from './audit.js';
 import type { CaContext } from './ca.js';
+import type { StoreTx } from './ports/store.js';
 import { CoreError } from './errors.js';
 import type { CertificateRecord, CertificateStatus, RevocationReason } from './model.js';
 
@@ -33,7 +34,7 @@ export interface StatusChange {
   readonly note?: string;
 }
 
-type Step = 'revoke' | 'suspend' | 'resume';
+export type Step = 'revoke' | 'suspend' | 'resume';
 
 const RULES: Record<Step, { from: readonly CertificateStatus[]; to: CertificateStatus }> = {
   revoke: { from: ['valid', 'suspended'], to: 'revoked' },
@@ -41,55 +42,87 @@ const RULES: Record<Step, { from: readonly CertificateStatus[]; to: CertificateS
   resume: { from: ['suspended'], to: 'valid' },
 };
 
+/** Normalises a hex serial as stored (upper case, no leading zeros). */
+export function normaliseSerial(serial: string): string {
+  const normal = serial.replace(/^0+/, '').toUpperCase();
+  if (!/^[0-9A-F]+$/.test(normal))
+    throw new CoreError('YZ_ERR_INPUT', `serial ${JSON.stringify(serial)} is not hex`);
+  return normal;
+}
+
+/** The dual pair holding `serial` (both certificates), inside `tx`. */
+export async function findPair(tx: StoreTx, serial: string, caId?: string): Promise<CertificateRecord[]> {
+  const normal = normaliseSerial(serial);
+  const hits = (await tx.findCertificatesBySerial(normal)).filter((c) => !caId || c.caId === caId);
+  if (hits.length === 0) throw new CoreError('YZ_ERR_CERT_NOT_FOUND', `no certificate with serial ${normal}`);
+  if (hits.length > 1)
+    throw new CoreError('YZ_ERR_INPUT', `serial ${normal} exists under several CAs: give --ca`);
+  return tx.queryCertificates({ pairId: hits[0]!.pairId });
+}
+
+/**
+ * Moves every certificate of `pair` by `step` inside `tx` (state check, status, audit entry,
+ * publication job). Lifecycle steps that replace a pair call it to revoke the old one.
+ */
+export async function changePairStatus(
+  tx: StoreTx,
+  pair: readonly CertificateRecord[],
+  step: Step,
+  change: {
+    readonly reason: RevocationReason | null;
+    readonly actor: string;
+    readonly note?: string;
+    readonly now: Date;
+  },
+): Promise<CertificateRecord[]> {
+  const rule = RULES[step];
+  for (const cert of pair) {
+    if (!rule.from.includes(cert.status))
+      throw new CoreError('YZ_ERR_STATE', `cannot ${step} certificate ${cert.serial}: it is ${cert.status}`);
+  }
+  const changed: CertificateRecord[] = [];
+  for (const cert of pair) {
+    const revokedAt = rule.to === 'valid' ? null : change.now;
+    await tx.setCertificateStatus(cert.caId, cert.serial, rule.to, revokedAt, change.reason);
+    await appendAudit(tx, {
+      at: change.now,
+      actor: change.actor,
+      action: `certificate.${step}`,
+      object: `certificate:${cert.caId}:${cert.serial}`,
+      reason: change.note ?? null,
+      detail: {
+        from: cert.status,
+        to: rule.to,
+        crlReason: change.reason,
+        pairId: cert.pairId,
+        uscc: cert.uscc,
+      },
+    });
+    await tx.insertOutbox({
+      id: `job-${randomUUID()}`,
+      kind: 'publish.status',
+      payload: { caId: cert.caId, serial: cert.serial, status: rule.to },
+      createdAt: change.now,
+      doneAt: null,
+    });
+    changed.push({ ...cert, status: rule.to, revokedAt, revocationReason: change.reason });
+  }
+  return changed;
+}
+
 async function change(context: CaContext, step: Step, request: StatusChange): Promise<CertificateRecord[]> {
-  const serial = request.serial.replace(/^0+/, '').toUpperCase();
-  if (!/^[0-9A-F]+$/.test(serial))
-    throw new CoreError('YZ_ERR_INPUT', `serial ${JSON.stringify(request.serial)} is not hex`);
   const reason: RevocationReason | null =
     step === 'suspend' ? 'certificateHold' : step === 'resume' ? null : (request.reason ?? 'unspecified');
   if (step === 'revoke' && !REVOCATION_REASONS.includes(reason!))
     throw new CoreError('YZ_ERR_INPUT', `reason must be one of ${REVOCATION_REASONS.join(', ')}`);
-  return context.store.transaction(async (tx) => {
-    const hits = (await tx.findCertificatesBySerial(serial)).filter(
-      (c) => !request.caId || c.caId === request.caId,
-    );
-    if (hits.length === 0)
-      throw new CoreError('YZ_ERR_CERT_NOT_FOUND', `no certificate with serial ${serial}`);
-    if (hits.length > 1)
-      throw new CoreError('YZ_ERR_INPUT', `serial ${serial} exists under several CAs: give --ca`);
-    const pair = await tx.queryCertificates({ pairId: hits[0]!.pairId });
-    const rule = RULES[step];
-    const now = context.clock.now();
-    for (const cert of pair) {
-      if (!rule.from.includes(cert.status))
-        throw new CoreError(
-          'YZ_ERR_STATE',
-          `cannot ${step} certificate ${cert.serial}: it is ${cert.status}`,
-        );
-    }
-    const changed: CertificateRecord[] = [];
-    for (const cert of pair) {
-      const revokedAt = rule.to === 'valid' ? null : now;
-      await tx.setCertificateStatus(cert.caId, cert.serial, rule.to, revokedAt, reason);
-      await appendAudit(tx, {
-        at: now,
-        actor: request.actor,
-        action: `certificate.${step}`,
-        object: `certificate:${cert.caId}:${cert.serial}`,
-        reason: request.note ?? null,
-        detail: { from: cert.status, to: rule.to, crlReason: reason, pairId: cert.pairId, uscc: cert.uscc },
-      });
-      await tx.insertOutbox({
-        id: `job-${randomUUID()}`,
-        kind: 'publish.status',
-        payload: { caId: cert.caId, serial: cert.serial, status: rule.to },
-        createdAt: now,
-        doneAt: null,
-      });
-      changed.push({ ...cert, status: rule.to, revokedAt, revocationReason: reason });
-    }
-    return changed;
-  });
+  return context.store.transaction(async (tx) =>
+    changePairStatus(tx, await findPair(tx, request.serial, request.caId), step, {
+      reason,
+      actor: request.actor,
+      now: context.clock.now(),
+      ...(request.note ? { note: request.note } : {}),
+    }),
+  );
 }
 
 /** Revokes the pair holding `serial` (R23). */

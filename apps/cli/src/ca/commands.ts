@@ -15,6 +15,10 @@ import {
   initCaRequest,
   initDemoCa,
   issueDual,
+  type IssuedPair,
+  changePair,
+  reissuePair,
+  renewPair,
   loadIssuingCa,
   resumeCertificate,
   revokeCertificate,
@@ -139,6 +143,25 @@ export async function caList(argv: string[]): Promise<number> {
   });
 }
 
+/** Writes an issued pair's files and prints its serials. */
+function writePair(pair: IssuedPair, out: string, skf: boolean, verb: string): void {
+  writeOutput(join(out, 'sign.pem'), certificateToPem(pair.signCertificate));
+  writeOutput(join(out, 'enc.pem'), certificateToPem(pair.encCertificate));
+  writeOutput(join(out, 'csr-response.der'), pair.csrResponse);
+  writeOutput(join(out, 'chain.pem'), pair.chain.map(certificateToPem).join(''));
+  if (skf) writeOutput(join(out, 'enc-key.skf'), pair.envelope);
+  process.stdout.write(
+    [
+      `${verb} dual certificate for ${pair.sign.subject}`,
+      `  signing 签名证书 serial:    ${pair.sign.serial}`,
+      `  encryption 加密证书 serial: ${pair.enc.serial}`,
+      `  valid 有效期: ${pair.sign.notBefore.toISOString()} → ${pair.sign.notAfter.toISOString()}`,
+      `  files: ${join(out, 'sign.pem')}, enc.pem, csr-response.der, chain.pem${skf ? ', enc-key.skf' : ''}`,
+      '',
+    ].join('\n'),
+  );
+}
+
 /**
  * issue --csr REQ.pem --uscc USCC --name NAME [--rep 法定代表人] [--out DIR] [--skf] [--ca ID]:
  * a dual certificate (新办); writes sign.pem, enc.pem, csr-response.der, chain.pem (and
@@ -167,21 +190,7 @@ export async function issue(argv: string[]): Promise<number> {
       ...(values.ca ? { caId: values.ca } : {}),
       ...(values.skf ? { delivery: 'skf-enveloped-key-blob' as const } : {}),
     });
-    writeOutput(join(out, 'sign.pem'), certificateToPem(pair.signCertificate));
-    writeOutput(join(out, 'enc.pem'), certificateToPem(pair.encCertificate));
-    writeOutput(join(out, 'csr-response.der'), pair.csrResponse);
-    writeOutput(join(out, 'chain.pem'), pair.chain.map(certificateToPem).join(''));
-    if (values.skf) writeOutput(join(out, 'enc-key.skf'), pair.envelope);
-    process.stdout.write(
-      [
-        `issued 已签发 dual certificate for ${pair.sign.subject}`,
-        `  signing 签名证书 serial:    ${pair.sign.serial}`,
-        `  encryption 加密证书 serial: ${pair.enc.serial}`,
-        `  valid 有效期: ${pair.sign.notBefore.toISOString()} → ${pair.sign.notAfter.toISOString()}`,
-        `  files: ${join(out, 'sign.pem')}, enc.pem, csr-response.der, chain.pem${values.skf ? ', enc-key.skf' : ''}`,
-        '',
-      ].join('\n'),
-    );
+    writePair(pair, out, values.skf, 'issued 已签发');
     return Exit.OK;
   });
 }
@@ -247,3 +256,50 @@ export async function auditCheckpoint(argv: string[]): Promise<number> {
     return Exit.OK;
   });
 }
+
+/**
+ * renew | change | reissue --serial HEX --csr REQ.pem [--out DIR] [--name NAME --uscc USCC
+ * --rep 法定代表人 (change)] [--channel C] [--note TEXT]: replace a pair by the lifecycle rules
+ * (docs/lifecycle.md).
+ */
+function replaceCommand(step: 'renew' | 'change' | 'reissue') {
+  const run = { renew: renewPair, change: changePair, reissue: reissuePair }[step];
+  const verb = { renew: 'renewed 已更新', change: 'changed 已变更', reissue: 'reissued 已补办' }[step];
+  return async (argv: string[]): Promise<number> => {
+    const { values } = parseOptions(argv, {
+      strings: ['data', 'serial', 'csr', 'out', 'ca', 'name', 'uscc', 'rep', 'channel', 'note'],
+      booleans: ['skf'],
+    });
+    const out = values.out ?? '.';
+    const request = readInput(required(values.csr, 'csr'));
+    const channel = (values.channel ?? 'counter') as 'counter' | 'online' | 'api' | 'mobile' | 'cli';
+    if (!['counter', 'online', 'api', 'mobile', 'cli'].includes(channel))
+      throw new CliError('YZ_ERR_USAGE', '--channel must be counter, online, api, mobile or cli');
+    ensureWritableDir(out);
+    return withPlatform(values, async (p) => {
+      const pair = await run(p, {
+        serial: required(values.serial, 'serial'),
+        request,
+        channel,
+        actor: OPERATOR,
+        ...(values.ca ? { caId: values.ca } : {}),
+        ...(values.note ? { note: values.note } : {}),
+        ...(values.skf ? { delivery: 'skf-enveloped-key-blob' as const } : {}),
+        ...(values.name
+          ? {
+              legalPerson: {
+                uscc: required(values.uscc, 'uscc'),
+                name: values.name,
+                ...(values.rep ? { legalRepresentative: values.rep } : {}),
+              },
+            }
+          : {}),
+      });
+      writePair(pair, out, values.skf, verb);
+      return Exit.OK;
+    });
+  };
+}
+export const renew = replaceCommand('renew');
+export const change = replaceCommand('change');
+export const reissue = replaceCommand('reissue');

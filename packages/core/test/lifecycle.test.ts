@@ -1,0 +1,153 @@
+/**
+ * The steps that replace a dual pair (docs/lifecycle.md; R19 renew +1 year, R20 change keeps the
+ * expiry and supersedes, R21 reissue keeps the expiry, revokes and charges the medium fee), on
+ * SQLite and PostgreSQL. Refused steps change nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Sm2PrivateKey } from '@yizheng/gm';
+import { buildCertificationRequest, formatName, parseName } from '@yizheng/pki';
+import {
+  FixedClock,
+  type IssuanceContext,
+  Kmc,
+  StoreKeyVault,
+  changePair,
+  demoProfileDefinitions,
+  initDemoCa,
+  issueDual,
+  plusOneYear,
+  reissuePair,
+  renewPair,
+  revokeCertificate,
+  saveProfile,
+} from '../src/index.js';
+import { STORE_KINDS, type TestStore, openTestStore } from '../../../tools/test-support/stores.js';
+
+const USCC = '91330106MA2B3C4D5D';
+const DAY = 86_400_000;
+const csr = () =>
+  buildCertificationRequest({ subject: parseName('C=CN,CN=杭州某某科技有限公司') }, Sm2PrivateKey.generate())
+    .der;
+
+describe.each(STORE_KINDS)('lifecycle on %s', (kind) => {
+  let t: TestStore;
+  let context: IssuanceContext;
+  const clock = new FixedClock('2026-03-01T00:00:00Z');
+
+  beforeAll(async () => {
+    t = await openTestStore(kind);
+    context = {
+      store: t.store,
+      vault: new StoreKeyVault(t.store, 'vault master secret for tests', clock),
+      kmc: new Kmc(t.store, 'kmc master secret for tests', clock),
+      clock,
+    };
+    await initDemoCa(context);
+    for (const [id, definition] of Object.entries(demoProfileDefinitions('http://ca.example.cn')))
+      await saveProfile(t.store, clock, id, id, definition, 'op');
+  });
+  afterAll(async () => t?.dispose());
+
+  async function newPair(at: string) {
+    clock.set(at);
+    return issueDual(context, {
+      request: csr(),
+      legalPerson: { uscc: USCC, name: '杭州某某科技有限公司', legalRepresentative: '张三' },
+      channel: 'counter',
+      actor: 'op',
+    });
+  }
+
+  it('ok/renew keeps +1 year: the new pair ends one year after the old one, the old stays valid', async () => {
+    const old = await newPair('2026-03-01T00:00:00Z');
+    clock.set(new Date(old.sign.notAfter.getTime() - 30 * DAY));
+    const renewed = await renewPair(context, {
+      serial: old.sign.serial,
+      request: csr(),
+      channel: 'online',
+      actor: 'holder',
+    });
+    expect(renewed.sign.notAfter).toEqual(plusOneYear(old.sign.notAfter));
+    expect(renewed.enc.notAfter).toEqual(plusOneYear(old.sign.notAfter));
+    expect(renewed.sign.predecessorPairId).toBe(old.pairId);
+    const oldNow = await t.store.read.queryCertificates({ pairId: old.pairId });
+    expect(oldNow.every((c) => c.status === 'valid')).toBe(true);
+    // both escrowed encryption keys stay with the KMC (documents encrypted to either still open)
+    const escrowed = (await t.store.read.listEscrowedKeys(USCC)).map((k) => k.id);
+    expect(escrowed).toEqual(expect.arrayContaining([old.enc.escrowId, renewed.enc.escrowId]));
+  });
+
+  it('error/renew before the window opens, or of a revoked pair, is refused and issues nothing', async () => {
+    const old = await newPair('2026-03-02T00:00:00Z');
+    const count = (await t.store.read.queryCertificates({})).length;
+    clock.set('2026-06-01T00:00:00Z');
+    await expect(
+      renewPair(context, { serial: old.sign.serial, request: csr(), channel: 'online', actor: 'holder' }),
+    ).rejects.toMatchObject({ code: 'YZ_ERR_STATE', message: expect.stringMatching(/renewal opens/) });
+    await revokeCertificate(context, { serial: old.sign.serial, actor: 'op' });
+    clock.set(new Date(old.sign.notAfter.getTime() - 10 * DAY));
+    await expect(
+      renewPair(context, { serial: old.enc.serial, request: csr(), channel: 'online', actor: 'holder' }),
+    ).rejects.toMatchObject({ code: 'YZ_ERR_STATE', message: expect.stringMatching(/revoked/) });
+    expect((await t.store.read.queryCertificates({})).length).toBe(count);
+  });
+
+  it('ok/change keeps the expiry, writes the new name and supersedes the old pair', async () => {
+    const old = await newPair('2026-03-03T00:00:00Z');
+    clock.set('2026-08-01T00:00:00Z');
+    const changed = await changePair(context, {
+      serial: old.sign.serial,
+      request: csr(),
+      legalPerson: { uscc: USCC, name: '杭州某某数字科技有限公司', legalRepresentative: '李四' },
+      channel: 'counter',
+      actor: 'op',
+    });
+    expect(changed.sign.notAfter).toEqual(old.sign.notAfter);
+    expect(formatName(changed.signCertificate.tbs.subject)).toContain('O=杭州某某数字科技有限公司');
+    const oldNow = await t.store.read.queryCertificates({ pairId: old.pairId });
+    expect(oldNow.map((c) => [c.status, c.revocationReason])).toEqual([
+      ['revoked', 'superseded'],
+      ['revoked', 'superseded'],
+    ]);
+    expect((await t.store.read.getLegalPerson(USCC))?.name).toBe('杭州某某数字科技有限公司');
+  });
+
+  it('error/change of an expired pair or to another USCC is refused', async () => {
+    const old = await newPair('2026-03-04T00:00:00Z');
+    clock.set(new Date(old.sign.notAfter.getTime() + DAY));
+    const base = { serial: old.sign.serial, request: csr(), channel: 'counter' as const, actor: 'op' };
+    await expect(
+      changePair(context, { ...base, legalPerson: { uscc: USCC, name: '新名称有限公司' } }),
+    ).rejects.toMatchObject({ code: 'YZ_ERR_STATE' });
+    clock.set('2026-05-01T00:00:00Z');
+    await expect(
+      changePair(context, { ...base, legalPerson: { uscc: '91110000100000000X', name: 'x' } }),
+    ).rejects.toMatchObject({ code: 'YZ_ERR_INPUT' });
+  });
+
+  it('ok/reissue keeps the expiry, revokes the old pair (keyCompromise) and records the medium fee', async () => {
+    const old = await newPair('2026-03-05T00:00:00Z');
+    clock.set('2026-09-01T00:00:00Z');
+    const counter = await reissuePair(context, {
+      serial: old.sign.serial,
+      request: csr(),
+      channel: 'counter',
+      actor: 'op',
+    });
+    expect(counter.sign.notAfter).toEqual(old.sign.notAfter);
+    const oldNow = await t.store.read.queryCertificates({ pairId: old.pairId });
+    expect(oldNow.every((c) => c.status === 'revoked' && c.revocationReason === 'keyCompromise')).toBe(true);
+    expect((await t.store.read.getApplication(counter.applicationId))?.data).toMatchObject({
+      fee: { item: 'medium', amountFen: 8000 },
+    });
+    const mobile = await reissuePair(context, {
+      serial: counter.sign.serial,
+      request: csr(),
+      channel: 'mobile',
+      actor: 'holder',
+    });
+    expect((await t.store.read.getApplication(mobile.applicationId))?.data).toMatchObject({
+      fee: { amountFen: 0 },
+    });
+  });
+});
