@@ -16,6 +16,7 @@ import {
   caList,
   change,
   issue,
+  kmcRecover,
   kmcRefill,
   reissue,
   renew,
@@ -39,7 +40,7 @@ const GROUPS: Record<string, Record<string, Command>> = {
   cms: { verify: cmsVerify },
   envelope: { open: envelopeOpen },
   ca: { init: caInit, import: caImport, export: caExport, list: caList },
-  kmc: { refill: kmcRefill },
+  kmc: { refill: kmcRefill, recover: kmcRecover },
   audit: { verify: auditVerify, checkpoint: auditCheckpoint },
 };
 
@@ -92,10 +93,12 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
              更新 +1 year / 变更 same expiry, old superseded / 补办 same expiry, old revoked
   revoke|suspend|resume --serial HEX [--reason R] [--note TEXT]   acts on the pair
   kmc refill [--count N]                      pre-generate KMC encryption key pairs
+  kmc recover request --serial ENC-SERIAL --reason TEXT | approve --id ID |
+              deliver --id ID --csr REQ.pem --out env.der   two approvers ≠ requester (YIZHENG_OPERATOR)
   audit verify | audit checkpoint             SM3 hash chain, SM2-signed checkpoints
 
 Planned (later issues; not available yet):
-  unlock, kmc recover, import, history, stats — the rest of the lifecycle
+  unlock, import, history, stats — the rest of the lifecycle
   serve                                  — REST API, OCSP, CRL and LDAP on 8080/1389, web portal
 `;
 

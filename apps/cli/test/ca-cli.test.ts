@@ -17,8 +17,11 @@ const scratch = new Scratch();
 afterAll(() => scratch.cleanup());
 const env = { ...process.env, DATABASE_URL: '', YIZHENG_MASTER_KEY: '', YIZHENG_KMC_MASTER_KEY: '' };
 
-function yz(args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd: scratch.dir, env });
+function yz(args: string[], operator = 'cli-test') {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: scratch.dir,
+    env: { ...env, YIZHENG_OPERATOR: operator },
+  });
   return { status: result.status, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
 }
 
@@ -155,6 +158,65 @@ describe('yizheng ca / issue / revoke / audit (README demo)', () => {
     expect(changed.stdout).toContain(`→ ${until}`);
     const again = yz(['reissue', '--serial', serial, '--csr', 'r3.pem', '--out', 'p4']);
     expect([again.status, again.stderr]).toEqual([2, expect.stringContaining('YZ_ERR_STATE')]);
+  });
+
+  it('ok/kmc recover: two other operators approve, the key is delivered once to the new signing key', () => {
+    // a key certified once (r3.pem, by the change above) is refused
+    const twice = yz([
+      'issue',
+      '--csr',
+      'r3.pem',
+      '--uscc',
+      '91330201MA2C3D4E55',
+      '--name',
+      '宁波某某',
+      '--out',
+      'p5',
+    ]);
+    expect([twice.status, twice.stderr]).toEqual([
+      2,
+      expect.stringContaining('YZ_ERR_KEY_ALREADY_CERTIFIED'),
+    ]);
+    expect(yz(['gm', 'keygen', '--out', 'k6.key']).status).toBe(0);
+    expect(
+      yz(['req', 'new', '--key', 'k6.key', '--subject', 'C=CN,CN=宁波某某', '--out', 'r6.pem']).status,
+    ).toBe(0);
+    const issued = yz([
+      'issue',
+      '--csr',
+      'r6.pem',
+      '--uscc',
+      '91330201MA2C3D4E55',
+      '--name',
+      '宁波某某国际贸易有限公司',
+      '--out',
+      'p6',
+    ]);
+    const serial = /encryption 加密证书 serial:\s+([0-9A-F]+)/.exec(issued.stdout)![1]!;
+    const opened = yz(
+      ['kmc', 'recover', 'request', '--serial', serial, '--reason', '解密历史投标文件'],
+      'ra-wang',
+    );
+    expect(opened.status, opened.stderr).toBe(0);
+    const id = /request (recovery-\S+) opened/.exec(opened.stdout)![1]!;
+    expect(yz(['kmc', 'recover', 'approve', '--id', id], 'ra-wang').stderr).toContain('YZ_ERR_STATE');
+    expect(yz(['kmc', 'recover', 'approve', '--id', id], 'kmc-li').status).toBe(0);
+    expect(yz(['kmc', 'recover', 'approve', '--id', id], 'kmc-zhao').stdout).toContain('approved');
+    expect(yz(['gm', 'keygen', '--out', 'k7.key']).status).toBe(0);
+    expect(
+      yz(['req', 'new', '--key', 'k7.key', '--subject', 'C=CN,CN=宁波某某', '--out', 'r7.pem']).status,
+    ).toBe(0);
+    const delivered = yz(
+      ['kmc', 'recover', 'deliver', '--id', id, '--csr', 'r7.pem', '--out', 'recovered.der'],
+      'ra-wang',
+    );
+    expect(delivered.status, delivered.stderr).toBe(0);
+    const shown = yz(['envelope', 'open', '--key', 'k7.key', 'recovered.der']);
+    const encCert = parseCertificate(readFileSync(scratch.path('p6/enc.pem'), 'utf8'));
+    expect(shown.stdout).toContain(Buffer.from(certificatePublicKey(encCert).toBytes()).toString('hex'));
+    expect(
+      yz(['kmc', 'recover', 'deliver', '--id', id, '--csr', 'r7.pem', '--out', 'again.der']).stderr,
+    ).toContain('YZ_ERR_STATE');
   });
 
   it('error/issue before a CA exists, and with a bad USCC, exit 2 with codes', () => {

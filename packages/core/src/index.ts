@@ -17,3 +17,4 @@ export * from './ca.js';
 export * from './issuance.js';
 export * from './revocation.js';
 export * from './lifecycle.js';
+export * from './kmc-recovery.js';

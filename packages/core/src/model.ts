@@ -174,3 +174,19 @@ export interface OutboxJob {
   readonly createdAt: Date;
   readonly doneAt: Date | null;
 }
+
+/**
+ * A key recovery request (密钥恢复, R12 with dual control): asked with a reason, approved by two
+ * different people other than the requester, then delivered once.
+ */
+export interface RecoveryRequestRecord {
+  readonly id: string;
+  readonly escrowId: string;
+  readonly uscc: string | null;
+  readonly reason: string;
+  readonly requestedBy: string;
+  readonly requestedAt: Date;
+  readonly state: 'pending' | 'approved' | 'completed' | 'rejected';
+  readonly approvals: readonly { readonly by: string; readonly at: Date }[];
+  readonly completedAt: Date | null;
+}

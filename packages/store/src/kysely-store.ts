@@ -24,6 +24,7 @@ import type {
   EscrowedKeyRecord,
   LegalPersonRecord,
   OutboxJob,
+  RecoveryRequestRecord,
   ProfileRecord,
   RevocationReason,
   Store,
@@ -49,6 +50,10 @@ import {
   legalPersonToRow,
   outboxFromRow,
   outboxToRow,
+  approvalsJson,
+  recoveryFromRow,
+  recoveryToRow,
+  timeOrNull,
   profileFromRow,
   profileToRow,
   vaultKeyFromRow,
@@ -570,6 +575,40 @@ export class KyselyStoreTx implements StoreTx {
       .limit(1)
       .executeTakeFirst();
     return row === undefined ? undefined : auditCheckpointFromRow(this.codec, row);
+  }
+
+  // KMC key recovery
+
+  async insertRecoveryRequest(request: RecoveryRequestRecord): Promise<void> {
+    const result = await this.db
+      .insertInto('kmc_recovery')
+      .values(recoveryToRow(this.codec, request))
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (!inserted(result))
+      throw new StoreConflictError('recoveryRequest', `recovery request ${request.id} already exists`);
+  }
+
+  async getRecoveryRequest(id: string): Promise<RecoveryRequestRecord | undefined> {
+    const row = await this.db
+      .selectFrom('kmc_recovery')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(this.postgres, (q) => q.forUpdate())
+      .executeTakeFirst();
+    return row === undefined ? undefined : recoveryFromRow(this.codec, row);
+  }
+
+  async updateRecoveryRequest(
+    id: string,
+    change: Partial<Pick<RecoveryRequestRecord, 'state' | 'approvals' | 'completedAt'>>,
+  ): Promise<void> {
+    const set: Updateable<Database['kmc_recovery']> = {};
+    if (change.state !== undefined) set.state = change.state;
+    if (change.approvals !== undefined) set.approvals = approvalsJson(change.approvals);
+    if (change.completedAt !== undefined) set.completed_at = timeOrNull(this.codec, change.completedAt);
+    if (Object.keys(set).length === 0) return;
+    await this.db.updateTable('kmc_recovery').set(set).where('id', '=', id).execute();
   }
 
   // outbox

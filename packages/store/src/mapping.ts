@@ -15,6 +15,7 @@ import type {
   EscrowedKeyRecord,
   LegalPersonRecord,
   OutboxJob,
+  RecoveryRequestRecord,
   ProfileRecord,
   VaultKeyRecord,
 } from '@yizheng/core';
@@ -30,6 +31,7 @@ import type {
   EscrowedKeysTable,
   LegalPersonsTable,
   OutboxTable,
+  KmcRecoveryTable,
   ProfilesTable,
   TimeValue,
   VaultKeysTable,
@@ -72,7 +74,7 @@ export function bytesToDb(value: Uint8Array): Buffer {
   return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
-function timeOrNull(codec: Codec, date: Date | null): TimeValue | null {
+export function timeOrNull(codec: Codec, date: Date | null): TimeValue | null {
   return date === null ? null : codec.time(date);
 }
 
@@ -360,5 +362,41 @@ export function outboxFromRow(codec: Codec, row: Selectable<OutboxTable>): Outbo
     payload: codec.json(row.payload) as OutboxJob['payload'],
     createdAt: codec.date(row.created_at),
     doneAt: dateOrNull(codec, row.done_at),
+  };
+}
+
+/** RecoveryRequestRecord → a row of kmc_recovery (approvals as JSON with ISO times). */
+export function recoveryToRow(codec: Codec, r: RecoveryRequestRecord): Insertable<KmcRecoveryTable> {
+  return {
+    id: r.id,
+    escrow_id: r.escrowId,
+    uscc: r.uscc,
+    reason: r.reason,
+    requested_by: r.requestedBy,
+    requested_at: codec.time(r.requestedAt),
+    state: r.state,
+    approvals: approvalsJson(r.approvals),
+    completed_at: timeOrNull(codec, r.completedAt),
+  };
+}
+
+/** Approvals as stored. */
+export function approvalsJson(approvals: RecoveryRequestRecord['approvals']): string {
+  return JSON.stringify(approvals.map((a) => ({ by: a.by, at: a.at.toISOString() })));
+}
+
+/** A row of kmc_recovery → RecoveryRequestRecord. */
+export function recoveryFromRow(codec: Codec, row: Selectable<KmcRecoveryTable>): RecoveryRequestRecord {
+  const approvals = codec.json(row.approvals) as { by: string; at: string }[];
+  return {
+    id: row.id,
+    escrowId: row.escrow_id,
+    uscc: row.uscc,
+    reason: row.reason,
+    requestedBy: row.requested_by,
+    requestedAt: codec.date(row.requested_at),
+    state: row.state as RecoveryRequestRecord['state'],
+    approvals: approvals.map((a) => ({ by: a.by, at: new Date(a.at) })),
+    completedAt: dateOrNull(codec, row.completed_at),
   };
 }

@@ -28,7 +28,7 @@ export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 
 /** The migrations for one dialect, by name. */
 export function coreMigrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_core': migration0001Core(dialect) };
+  return { '0001_core': migration0001Core(dialect), '0002_kmc_recovery': migration0002KmcRecovery(dialect) };
 }
 
 /** Runs every pending migration; throws the migrator's error (the failed one is rolled back). */
@@ -216,6 +216,30 @@ function migration0001Core(dialect: StoreDialect): Migration {
         .column('created_at')
         .where(sql<boolean>`done_at is null`)
         .execute();
+    },
+  };
+}
+
+/** Key recovery requests of the KMC (R12 dual control). */
+function migration0002KmcRecovery(dialect: StoreDialect): Migration {
+  const t = COLUMN_TYPES[dialect];
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      const builder = db.schema.createTable('kmc_recovery');
+      await (dialect === 'sqlite' ? builder.modifyEnd(sql`strict`) : builder)
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('escrow_id', 'text', (c) => c.notNull())
+        .addColumn('uscc', 'text')
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('requested_by', 'text', (c) => c.notNull())
+        .addColumn('requested_at', t.time, (c) => c.notNull())
+        .addColumn('state', 'text', (c) =>
+          c.notNull().check(sql`state in ('pending', 'approved', 'completed', 'rejected')`),
+        )
+        .addColumn('approvals', t.json, (c) => c.notNull())
+        .addColumn('completed_at', t.time)
+        .execute();
+      await db.schema.createIndex('kmc_recovery_escrow').on('kmc_recovery').column('escrow_id').execute();
     },
   };
 }

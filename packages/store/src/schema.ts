@@ -138,7 +138,19 @@ export interface OutboxTable {
   done_at: TimeValue | null;
 }
 
-/** The whole schema after migration `0001_core`, for `Kysely<Database>`. */
+export interface KmcRecoveryTable {
+  id: string;
+  escrow_id: string;
+  uscc: string | null;
+  reason: string;
+  requested_by: string;
+  requested_at: TimeValue;
+  state: string;
+  approvals: JsonColumn;
+  completed_at: TimeValue | null;
+}
+
+/** The whole schema after migrations `0001_core` and `0002_kmc_recovery`, for `Kysely<Database>`. */
 export interface Database {
   cas: CasTable;
   ca_chain: CaChainTable;
@@ -152,4 +164,5 @@ export interface Database {
   audit_head: AuditHeadTable;
   audit_checkpoints: AuditCheckpointsTable;
   outbox: OutboxTable;
+  kmc_recovery: KmcRecoveryTable;
 }

@@ -15,6 +15,10 @@ import {
   initCaRequest,
   initDemoCa,
   issueDual,
+  RECOVERY_APPROVALS,
+  approveRecovery,
+  completeRecovery,
+  requestRecovery,
   type IssuedPair,
   changePair,
   reissuePair,
@@ -26,7 +30,13 @@ import {
   suspendCertificate,
   verifyAudit,
 } from '@yizheng/core';
-import { certificateToPem, formatName, parseCertificates } from '@yizheng/pki';
+import {
+  certificateToPem,
+  formatName,
+  parseCertificates,
+  parseCertificationRequest,
+  verifyCertificationRequest,
+} from '@yizheng/pki';
 import { encodePem } from '@yizheng/gm';
 import { CliError, Exit } from '../cli-error.js';
 import { parseOptions, readInput, required, writeOutput } from '../io.js';
@@ -303,3 +313,44 @@ function replaceCommand(step: 'renew' | 'change' | 'reissue') {
 export const renew = replaceCommand('renew');
 export const change = replaceCommand('change');
 export const reissue = replaceCommand('reissue');
+
+/**
+ * kmc recover request --serial ENC-SERIAL --reason TEXT | approve --id ID | deliver --id ID
+ * --csr REQ.pem --out envelope.der: key recovery with dual control (two approvers other than the
+ * requester; the operator is YIZHENG_OPERATOR). deliver envelopes the key to the request's key.
+ */
+export async function kmcRecover(argv: string[]): Promise<number> {
+  const [step, ...rest] = argv;
+  const { values } = parseOptions(rest, {
+    strings: ['data', 'serial', 'reason', 'id', 'csr', 'out'],
+    booleans: ['skf'],
+  });
+  return withPlatform(values, async (p) => {
+    if (step === 'request') {
+      const r = await requestRecovery(p, {
+        serial: required(values.serial, 'serial'),
+        reason: required(values.reason, 'reason'),
+        actor: OPERATOR,
+      });
+      process.stdout.write(
+        `recovery request ${r.id} opened; needs ${RECOVERY_APPROVALS} approvals by other operators\n`,
+      );
+    } else if (step === 'approve') {
+      const r = await approveRecovery(p, { id: required(values.id, 'id'), actor: OPERATOR });
+      process.stdout.write(`recovery request ${r.id}: ${r.approvals.length} approval(s), ${r.state}\n`);
+    } else if (step === 'deliver') {
+      const out = required(values.out, 'out');
+      const csr = parseCertificationRequest(readInput(required(values.csr, 'csr')));
+      const key = verifyCertificationRequest(csr);
+      const { envelope } = await completeRecovery(p, {
+        id: required(values.id, 'id'),
+        holderSigningKey: key,
+        actor: OPERATOR,
+        ...(values.skf ? { delivery: 'skf-enveloped-key-blob' as const } : {}),
+      });
+      writeOutput(out, envelope);
+      process.stdout.write(`recovered key enveloped to the request's signing key: ${out}\n`);
+    } else throw new CliError('YZ_ERR_USAGE', 'kmc recover request|approve|deliver');
+    return Exit.OK;
+  });
+}

@@ -19,6 +19,7 @@ import type {
   LegalPersonRecord,
   OutboxJob,
   ProfileRecord,
+  RecoveryRequestRecord,
   RevocationReason,
   VaultKeyRecord,
 } from '../model.js';
@@ -101,6 +102,15 @@ export interface StoreTx {
   countPoolKeys(): Promise<number>;
   getEscrowedKey(id: string): Promise<EscrowedKeyRecord | undefined>;
   listEscrowedKeys(uscc: string): Promise<EscrowedKeyRecord[]>;
+
+  // KMC key recovery (dual control)
+  insertRecoveryRequest(request: RecoveryRequestRecord): Promise<void>;
+  /** Reads a request and, inside a transaction on PostgreSQL, locks it until commit (approvals serialise). */
+  getRecoveryRequest(id: string): Promise<RecoveryRequestRecord | undefined>;
+  updateRecoveryRequest(
+    id: string,
+    change: Partial<Pick<RecoveryRequestRecord, 'state' | 'approvals' | 'completedAt'>>,
+  ): Promise<void>;
 
   // audit
   /**
