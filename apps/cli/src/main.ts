@@ -15,6 +15,7 @@ import {
   caInit,
   caList,
   change,
+  history,
   issue,
   kmcRecover,
   kmcRefill,
@@ -22,6 +23,7 @@ import {
   renew,
   resume,
   revoke,
+  stats,
   suspend,
 } from './ca/commands.js';
 import { cmsVerify, crlShow, crlVerify, envelopeOpen, ocspShow } from './pki/status-commands.js';
@@ -29,7 +31,17 @@ import { cmsVerify, crlShow, crlVerify, envelopeOpen, ocspShow } from './pki/sta
 type Command = (argv: string[]) => number | Promise<number>;
 
 /** Lifecycle commands without a group (yizheng issue …, yizheng revoke …). */
-const COMMANDS: Record<string, Command> = { issue, renew, change, reissue, revoke, suspend, resume };
+const COMMANDS: Record<string, Command> = {
+  issue,
+  renew,
+  change,
+  reissue,
+  revoke,
+  suspend,
+  resume,
+  history,
+  stats,
+};
 
 const GROUPS: Record<string, Record<string, Command>> = {
   gm: { keygen, sign, verify, encrypt, decrypt, sm3, sm4, bench },
@@ -96,9 +108,11 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
   kmc recover request --serial ENC-SERIAL --reason TEXT | approve --id ID |
               deliver --id ID --csr REQ.pem --out env.der   two approvers ≠ requester (YIZHENG_OPERATOR)
   audit verify | audit checkpoint             SM3 hash chain, SM2-signed checkpoints
+  history USCC                                every application and certificate of a legal person
+  stats [--days N] [--from DATE] [--to DATE] [--json]   counts by status, type, channel; expiring
 
 Planned (later issues; not available yet):
-  unlock, import, history, stats — the rest of the lifecycle
+  unlock, batch revoke, import — the rest of the lifecycle
   serve                                  — REST API, OCSP, CRL and LDAP on 8080/1389, web portal
 `;
 

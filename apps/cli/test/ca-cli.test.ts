@@ -219,6 +219,25 @@ describe('yizheng ca / issue / revoke / audit (README demo)', () => {
     ).toContain('YZ_ERR_STATE');
   });
 
+  it('ok/history shows the applications and certificates of a legal person; stats counts them', () => {
+    const h = yz(['history', '91330201MA2C3D4E55']);
+    expect(h.status, h.stderr).toBe(0);
+    expect(h.stdout).toContain('统一社会信用代码 91330201MA2C3D4E55');
+    for (const step of ['new', 'reissue', 'change'])
+      expect(h.stdout).toMatch(new RegExp(`\\s${step}\\s+\\w+\\s+completed`));
+    expect(h.stdout).toMatch(/sign [0-9A-F]+\s+revoked .*\(keyCompromise\)/);
+    const s = yz(['stats', '--json']);
+    expect(s.status, s.stderr).toBe(0);
+    const json = JSON.parse(s.stdout) as {
+      applicationsByBusinessType: Record<string, number>;
+      afterSales: { reissue: number };
+    };
+    expect(json.applicationsByBusinessType.reissue).toBe(1);
+    expect(json.afterSales.reissue).toBe(1);
+    expect(yz(['stats']).stdout).toContain('after-sales 售后: reissue 补办 1');
+    expect(yz(['history', '91330201MA2C3D4E5X']).stderr).toContain('YZ_ERR_USCC');
+  });
+
   it('error/issue before a CA exists, and with a bad USCC, exit 2 with codes', () => {
     const empty = yz([
       'issue',

@@ -18,3 +18,4 @@ export * from './issuance.js';
 export * from './revocation.js';
 export * from './lifecycle.js';
 export * from './kmc-recovery.js';
+export * from './history.js';

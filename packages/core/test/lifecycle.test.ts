@@ -15,6 +15,8 @@ import {
   demoProfileDefinitions,
   initDemoCa,
   issueDual,
+  legalPersonHistory,
+  platformStatistics,
   plusOneYear,
   reissuePair,
   renewPair,
@@ -149,5 +151,34 @@ describe.each(STORE_KINDS)('lifecycle on %s', (kind) => {
     expect((await t.store.read.getApplication(mobile.applicationId))?.data).toMatchObject({
       fee: { amountFen: 0 },
     });
+  });
+  it('ok/history lists every step of the legal person; statistics count them by type and status', async () => {
+    const h = await legalPersonHistory(t.store, USCC);
+    expect(h.legalPerson.name).toBe('杭州某某科技有限公司'); // the later 新办 applications wrote the name back
+    const types = h.applications.map((a) => a.businessType);
+    expect(types.filter((x) => x === 'new')).toHaveLength(5);
+    expect(types).toEqual(expect.arrayContaining(['renew', 'change', 'reissue']));
+    expect(h.applications.every((a, i, all) => i === 0 || all[i - 1]!.createdAt <= a.createdAt)).toBe(true);
+    expect(h.certificates).toHaveLength(2 * h.applications.length);
+
+    clock.set('2026-09-02T00:00:00Z');
+    const all = await platformStatistics(t.store, { at: clock.now(), expiringWithinDays: 365 });
+    expect(all.legalPersons).toBe(1);
+    expect(all.applicationsByBusinessType).toEqual({ new: 5, renew: 1, change: 1, reissue: 2 });
+    expect(all.afterSales).toEqual({ reissue: 2, unlock: 0, recover: 0 });
+    expect(all.certificatesByRole).toEqual({ sign: 9, enc: 9 });
+    const revoked = h.certificates.filter((c) => c.status === 'revoked').length;
+    expect(all.certificatesByStatus.revoked).toBe(revoked);
+    const expiring = h.certificates.filter(
+      (c) => c.status === 'valid' && c.notAfter >= clock.now() && +c.notAfter < +clock.now() + 365 * DAY,
+    ).length;
+    expect(all.expiring).toBe(expiring);
+    const march = await platformStatistics(t.store, {
+      at: clock.now(),
+      from: new Date('2026-03-01T00:00:00Z'),
+      to: new Date('2026-03-04T00:00:00Z'),
+    });
+    expect(march.applicationsByBusinessType).toEqual({ new: 3 });
+    await expect(legalPersonHistory(t.store, '123')).rejects.toMatchObject({ code: 'YZ_ERR_USCC' });
   });
 });

@@ -25,6 +25,8 @@ import type {
   LegalPersonRecord,
   OutboxJob,
   RecoveryRequestRecord,
+  Statistics,
+  StatisticsQuery,
   ProfileRecord,
   RevocationReason,
   Store,
@@ -575,6 +577,50 @@ export class KyselyStoreTx implements StoreTx {
       .limit(1)
       .executeTakeFirst();
     return row === undefined ? undefined : auditCheckpointFromRow(this.codec, row);
+  }
+
+  // statistics (R4, R25): grouped counts computed by the database, not by loading rows
+
+  async statistics(query: StatisticsQuery): Promise<Statistics> {
+    const groups = async (
+      table: 'certificates' | 'applications',
+      column: 'status' | 'role' | 'ca_id' | 'business_type' | 'channel',
+      period: boolean,
+    ): Promise<Record<string, number>> => {
+      const rows = await this.db
+        .selectFrom(table)
+        .select([sql<string>`${sql.ref(column)}`.as('key'), sql<number | string>`count(*)`.as('n')])
+        .$if(period && query.from !== undefined, (q) =>
+          q.where('created_at', '>=', this.codec.time(query.from ?? new Date(0))),
+        )
+        .$if(period && query.to !== undefined, (q) =>
+          q.where('created_at', '<', this.codec.time(query.to ?? new Date(0))),
+        )
+        .groupBy(sql.ref(column))
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]));
+    };
+    const until = new Date(query.at.getTime() + query.expiringWithinDays * 86_400_000);
+    const expiring = await this.db
+      .selectFrom('certificates')
+      .select(sql<number | string>`count(*)`.as('n'))
+      .where('status', '=', 'valid')
+      .where('not_after', '>=', this.codec.time(query.at))
+      .where('not_after', '<', this.codec.time(until))
+      .executeTakeFirstOrThrow();
+    const persons = await this.db
+      .selectFrom('legal_persons')
+      .select(sql<number | string>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
+    return {
+      legalPersons: Number(persons.n),
+      certificatesByStatus: await groups('certificates', 'status', false),
+      certificatesByRole: await groups('certificates', 'role', false),
+      certificatesByCa: await groups('certificates', 'ca_id', false),
+      applicationsByBusinessType: await groups('applications', 'business_type', true),
+      applicationsByChannel: await groups('applications', 'channel', true),
+      expiring: Number(expiring.n),
+    };
   }
 
   // KMC key recovery

@@ -15,6 +15,8 @@ import {
   initCaRequest,
   initDemoCa,
   issueDual,
+  legalPersonHistory,
+  platformStatistics,
   RECOVERY_APPROVALS,
   approveRecovery,
   completeRecovery,
@@ -351,6 +353,77 @@ export async function kmcRecover(argv: string[]): Promise<number> {
       writeOutput(out, envelope);
       process.stdout.write(`recovered key enveloped to the request's signing key: ${out}\n`);
     } else throw new CliError('YZ_ERR_USAGE', 'kmc recover request|approve|deliver');
+    return Exit.OK;
+  });
+}
+
+/** history USCC: every application and certificate of a legal person (R27). */
+export async function history(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(argv, { strings: ['data'], positionals: 1 });
+  const uscc = positionals[0];
+  if (!uscc) throw new CliError('YZ_ERR_USAGE', 'give the unified social credit code: yizheng history USCC');
+  return withPlatform(values, async (p) => {
+    const h = await legalPersonHistory(p.store, uscc);
+    const lines = [
+      `${h.legalPerson.name} 统一社会信用代码 ${h.legalPerson.uscc}` +
+        (h.legalPerson.legalRepresentative ? ` 法定代表人 ${h.legalPerson.legalRepresentative}` : ''),
+      'applications 业务记录:',
+      ...h.applications.map(
+        (a) =>
+          `  ${a.createdAt.toISOString()}  ${a.businessType.padEnd(8)} ${a.channel.padEnd(8)} ${a.state.padEnd(9)} ${a.actor}  ${a.id}`,
+      ),
+      'certificates 证书:',
+      ...h.certificates.map(
+        (c) =>
+          `  ${c.role.padEnd(4)} ${c.serial}  ${c.status.padEnd(9)} ${c.notBefore.toISOString().slice(0, 10)} → ${c.notAfter.toISOString().slice(0, 10)}` +
+          (c.revocationReason ? `  (${c.revocationReason})` : ''),
+      ),
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+    return Exit.OK;
+  });
+}
+
+/** stats [--days N] [--from DATE] [--to DATE] [--json]: counts for regulators and the back office (R25). */
+export async function stats(argv: string[]): Promise<number> {
+  const { values } = parseOptions(argv, { strings: ['data', 'days', 'from', 'to'], booleans: ['json'] });
+  const date = (v: string | undefined, name: string) => {
+    if (v === undefined) return undefined;
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime()))
+      throw new CliError('YZ_ERR_USAGE', `--${name} must be a date (YYYY-MM-DD)`);
+    return d;
+  };
+  const days = Number(values.days ?? 30);
+  if (!Number.isInteger(days) || days < 0)
+    throw new CliError('YZ_ERR_USAGE', '--days must be a whole number');
+  const from = date(values.from, 'from');
+  const to = date(values.to, 'to');
+  return withPlatform(values, async (p) => {
+    const s = await platformStatistics(p.store, {
+      at: p.clock.now(),
+      expiringWithinDays: days,
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+    });
+    if (values.json) {
+      process.stdout.write(JSON.stringify(s, null, 2) + '\n');
+      return Exit.OK;
+    }
+    const table = (title: string, counts: Readonly<Record<string, number>>) =>
+      [title, ...Object.entries(counts).map(([k, n]) => `  ${k.padEnd(14)} ${n}`)].join('\n');
+    process.stdout.write(
+      [
+        `legal persons 法人: ${s.legalPersons}`,
+        table('certificates by status 证书状态:', s.certificatesByStatus),
+        table('certificates by role 证书类型:', s.certificatesByRole),
+        table('applications by business type 业务类型:', s.applicationsByBusinessType),
+        table('applications by channel 渠道:', s.applicationsByChannel),
+        `expiring within ${days} days 即将到期: ${s.expiring}`,
+        `after-sales 售后: reissue 补办 ${s.afterSales.reissue}, unlock 解锁 ${s.afterSales.unlock}, recovery 密钥恢复 ${s.afterSales.recover}`,
+        '',
+      ].join('\n'),
+    );
     return Exit.OK;
   });
 }

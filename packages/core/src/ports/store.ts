@@ -36,6 +36,28 @@ export interface CertificateQuery {
   readonly limit?: number;
 }
 
+/** What `statistics` counts (R4, R25). */
+export interface StatisticsQuery {
+  /** The moment "expiring soon" counts from. */
+  readonly at: Date;
+  /** Valid certificates with notAfter in [at, at + days) count as expiring. */
+  readonly expiringWithinDays: number;
+  /** Period of the application counts (createdAt in [from, to)); all time when absent. */
+  readonly from?: Date;
+  readonly to?: Date;
+}
+
+/** Counts for regulators and the back office; keys are the stored values (status, role, …). */
+export interface Statistics {
+  readonly legalPersons: number;
+  readonly certificatesByStatus: Readonly<Record<string, number>>;
+  readonly certificatesByRole: Readonly<Record<string, number>>;
+  readonly certificatesByCa: Readonly<Record<string, number>>;
+  readonly applicationsByBusinessType: Readonly<Record<string, number>>;
+  readonly applicationsByChannel: Readonly<Record<string, number>>;
+  readonly expiring: number;
+}
+
 /** Operations available inside a transaction (and, read-only, outside). */
 export interface StoreTx {
   // CAs and profiles
@@ -111,6 +133,9 @@ export interface StoreTx {
     id: string,
     change: Partial<Pick<RecoveryRequestRecord, 'state' | 'approvals' | 'completedAt'>>,
   ): Promise<void>;
+
+  // statistics
+  statistics(query: StatisticsQuery): Promise<Statistics>;
 
   // audit
   /**
