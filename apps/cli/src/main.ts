@@ -104,6 +104,7 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
   renew|change|reissue --serial HEX --csr REQ.pem [--out DIR] [--name N --uscc U --rep R]
              更新 +1 year / 变更 same expiry, old superseded / 补办 same expiry, old revoked
   revoke|suspend|resume --serial HEX [--reason R] [--note TEXT]   acts on the pair
+  revoke --batch NOTICE.csv                   registry notice: USCC,deregistered|closed|inactive[,note]
   kmc refill [--count N]                      pre-generate KMC encryption key pairs
   kmc recover request --serial ENC-SERIAL --reason TEXT | approve --id ID |
               deliver --id ID --csr REQ.pem --out env.der   two approvers ≠ requester (YIZHENG_OPERATOR)
@@ -112,7 +113,7 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
   stats [--days N] [--from DATE] [--to DATE] [--json]   counts by status, type, channel; expiring
 
 Planned (later issues; not available yet):
-  unlock, batch revoke, import — the rest of the lifecycle
+  unlock, import — the rest of the lifecycle
   serve                                  — REST API, OCSP, CRL and LDAP on 8080/1389, web portal
 `;
 

@@ -4,7 +4,7 @@
  * pair, revocation and `yizheng audit verify` — on the embedded default (SQLite in --data).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -236,6 +236,24 @@ describe('yizheng ca / issue / revoke / audit (README demo)', () => {
     expect(json.afterSales.reissue).toBe(1);
     expect(yz(['stats']).stdout).toContain('after-sales 售后: reissue 补办 1');
     expect(yz(['history', '91330201MA2C3D4E5X']).stderr).toContain('YZ_ERR_USCC');
+  });
+
+  it('ok/revoke --batch revokes every live pair of the listed legal persons; a malformed notice changes nothing', () => {
+    writeFileSync(scratch.path('bad-notice.csv'), '91330201MA2C3D4E55,deregistered\n123,closed\n');
+    const bad = yz(['revoke', '--batch', 'bad-notice.csv']);
+    expect([bad.status, bad.stderr]).toEqual([2, expect.stringContaining('line 2')]);
+    expect(JSON.parse(yz(['stats', '--json']).stdout).certificatesByStatus.valid).toBeGreaterThan(0);
+    writeFileSync(
+      scratch.path('notice.csv'),
+      '# 市场监管局注销公告 2026-118\n91330201MA2C3D4E55,deregistered,注销公告 2026-118\n91330106MA2B3C4D5D,closed\n',
+    );
+    const batch = yz(['revoke', '--batch', 'notice.csv']);
+    expect(batch.status, batch.stdout + batch.stderr).toBe(0);
+    expect(batch.stderr).toContain('2/2');
+    expect(batch.stdout).toMatch(/2 legal person\(s\) processed, \d+ certificate\(s\) revoked, 0 failed/);
+    const history = yz(['history', '91330201MA2C3D4E55']).stdout;
+    expect(history).not.toMatch(/\s(valid|suspended)\s+\d{4}-/);
+    expect(history).toContain('(cessationOfOperation)');
   });
 
   it('error/issue before a CA exists, and with a bad USCC, exit 2 with codes', () => {

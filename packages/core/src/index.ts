@@ -19,3 +19,4 @@ export * from './revocation.js';
 export * from './lifecycle.js';
 export * from './kmc-recovery.js';
 export * from './history.js';
+export * from './batch-revocation.js';

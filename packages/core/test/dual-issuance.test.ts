@@ -27,6 +27,8 @@ import {
   ensureAuditKey,
   initDemoCa,
   issueDual,
+  parseNotice,
+  revokeFromNotice,
   resumeCertificate,
   revokeCertificate,
   saveProfile,
@@ -220,5 +222,29 @@ describe.each(STORE_KINDS)('CA core on %s', (kind) => {
   it('error/a vault opened with another master secret cannot use the CA key', async () => {
     const other = new StoreKeyVault(t.store, 'a different master secret', clock);
     await expect(other.signer(AUDIT_KEY_REF)).rejects.toMatchObject({ code: 'YZ_ERR_VAULT_KEY' });
+  });
+  it('ok/a registry notice revokes every live pair of the legal person and records its status', async () => {
+    const before = (await t.store.read.queryCertificates({ uscc: USCC })).filter(
+      (c) => c.status !== 'revoked',
+    ).length;
+    expect(before).toBeGreaterThan(0);
+    const results = await revokeFromNotice(
+      context,
+      [
+        { uscc: USCC, event: 'deregistered', note: '注销公告 2026-118' },
+        { uscc: '91330201MA2C3D4E55', event: 'closed' },
+      ],
+      { actor: 'registry-sync' },
+    );
+    expect(results).toEqual([
+      { uscc: USCC, ok: true, revoked: before },
+      { uscc: '91330201MA2C3D4E55', ok: true, revoked: 0 },
+    ]);
+    const after = await t.store.read.queryCertificates({ uscc: USCC });
+    expect(after.every((c) => c.status === 'revoked')).toBe(true);
+    expect((await t.store.read.getLegalPerson(USCC))?.registryStatus).toBe('deregistered');
+    expect(parseNotice('91330106MA2B3C4D5D,deregistered\nbad,closed\n').errors).toEqual([
+      { line: 2, message: 'bad is not a valid unified social credit code' },
+    ]);
   });
 });

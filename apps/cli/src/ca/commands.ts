@@ -15,6 +15,8 @@ import {
   initCaRequest,
   initDemoCa,
   issueDual,
+  parseNotice,
+  revokeFromNotice,
   legalPersonHistory,
   platformStatistics,
   RECOVERY_APPROVALS,
@@ -210,7 +212,8 @@ export async function issue(argv: string[]): Promise<number> {
 function statusCommand(step: 'revoke' | 'suspend' | 'resume') {
   const run = { revoke: revokeCertificate, suspend: suspendCertificate, resume: resumeCertificate }[step];
   return async (argv: string[]): Promise<number> => {
-    const { values } = parseOptions(argv, { strings: ['data', 'serial', 'ca', 'reason', 'note'] });
+    const { values } = parseOptions(argv, { strings: ['data', 'serial', 'ca', 'reason', 'note', 'batch'] });
+    if (step === 'revoke' && values.batch !== undefined) return revokeBatch(values.batch, values.data);
     return withPlatform(values, async (p) => {
       const changed = await run(p, {
         serial: required(values.serial, 'serial'),
@@ -224,6 +227,35 @@ function statusCommand(step: 'revoke' | 'suspend' | 'resume') {
     });
   };
 }
+/**
+ * revoke --batch NOTICE: a registry notice, one `USCC,deregistered|closed|inactive[,note]` per
+ * line; a malformed file is refused whole (nothing revoked), then each legal person is revoked
+ * in its own transaction with progress on stderr.
+ */
+async function revokeBatch(file: string, data: string | undefined): Promise<number> {
+  const { entries, errors } = parseNotice(Buffer.from(readInput(file)).toString('utf8'));
+  if (errors.length)
+    throw new CliError(
+      'YZ_ERR_USAGE',
+      `${file} has ${errors.length} bad line(s), nothing was revoked:\n` +
+        errors.map((e) => `  line ${e.line}: ${e.message}`).join('\n'),
+    );
+  return withPlatform({ data }, async (p) => {
+    const results = await revokeFromNotice(p, entries, {
+      actor: OPERATOR,
+      onProgress: (done, total) => process.stderr.write(`\rrevoking 撤销中: ${done}/${total}`),
+    });
+    process.stderr.write('\n');
+    const failed = results.filter((r) => !r.ok);
+    const revoked = results.reduce((n, r) => n + (r.ok ? r.revoked : 0), 0);
+    for (const r of failed) if (!r.ok) process.stdout.write(`${r.uscc}: ${r.code}: ${r.message}\n`);
+    process.stdout.write(
+      `${results.length - failed.length} legal person(s) processed, ${revoked} certificate(s) revoked, ${failed.length} failed\n`,
+    );
+    return failed.length ? Exit.NO : Exit.OK;
+  });
+}
+
 export const revoke = statusCommand('revoke');
 export const suspend = statusCommand('suspend');
 export const resume = statusCommand('resume');
