@@ -15,6 +15,7 @@ import {
   caInit,
   caList,
   change,
+  crlGenerate,
   history,
   issue,
   kmcRecover,
@@ -47,7 +48,7 @@ const GROUPS: Record<string, Record<string, Command>> = {
   gm: { keygen, sign, verify, encrypt, decrypt, sm3, sm4, bench },
   req: { new: reqNew, show: reqShow, verify: reqVerify },
   cert: { show: certShow, verify: certVerify },
-  crl: { show: crlShow, verify: crlVerify },
+  crl: { show: crlShow, verify: crlVerify, generate: crlGenerate },
   ocsp: { show: ocspShow },
   cms: { verify: cmsVerify },
   envelope: { open: envelopeOpen },
@@ -109,6 +110,7 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
   kmc recover request --serial ENC-SERIAL --reason TEXT | approve --id ID |
               deliver --id ID --csr REQ.pem --out env.der   two approvers ≠ requester (YIZHENG_OPERATOR)
   audit verify | audit checkpoint             SM3 hash chain, SM2-signed checkpoints
+  crl generate --out ca.crl [--hours N] [--pem]   the CA's full CRL from the store
   history USCC                                every application and certificate of a legal person
   stats [--days N] [--from DATE] [--to DATE] [--json]   counts by status, type, channel; expiring
 

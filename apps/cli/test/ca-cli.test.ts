@@ -256,6 +256,28 @@ describe('yizheng ca / issue / revoke / audit (README demo)', () => {
     expect(history).toContain('(cessationOfOperation)');
   });
 
+  it('ok/crl generate publishes the revocations; crl verify accepts it with the CA certificate', () => {
+    const made = yz(['crl', 'generate', '--out', 'ca.crl']);
+    expect(made.status, made.stderr).toBe(0);
+    expect(made.stdout).toMatch(/CRL \d+ with \d+ entries written to ca\.crl/);
+    expect(yz(['ca', 'export', '--out', 'export-crl']).status).toBe(0);
+    expect(yz(['crl', 'verify', '--ca', 'export-crl/ca.pem', 'ca.crl'])).toMatchObject({ status: 0 });
+    const signSerial = parseCertificate(readFileSync(scratch.path('p6/sign.pem'), 'utf8')).tbs.serialNumber;
+    const shown = yz(['crl', 'show', 'ca.crl', '--entries', '1000']).stdout;
+    expect(shown).toContain(signSerial.toString(16).toUpperCase());
+    expect(shown).toContain('cessationOfOperation');
+    const text = openssl([
+      'crl',
+      '-in',
+      scratch.path('ca.crl'),
+      '-inform',
+      'DER',
+      '-noout',
+      '-text',
+    ]).stdout.toString();
+    expect(text).toContain('Next Update');
+  });
+
   it('error/issue before a CA exists, and with a bad USCC, exit 2 with codes', () => {
     const empty = yz([
       'issue',

@@ -20,3 +20,4 @@ export * from './lifecycle.js';
 export * from './kmc-recovery.js';
 export * from './history.js';
 export * from './batch-revocation.js';
+export * from './crl-issuance.js';

@@ -15,6 +15,7 @@ import {
   initCaRequest,
   initDemoCa,
   issueDual,
+  issueCrl,
   parseNotice,
   revokeFromNotice,
   legalPersonHistory,
@@ -36,6 +37,7 @@ import {
 } from '@yizheng/core';
 import {
   certificateToPem,
+  crlToPem,
   formatName,
   parseCertificates,
   parseCertificationRequest,
@@ -456,6 +458,24 @@ export async function stats(argv: string[]): Promise<number> {
         '',
       ].join('\n'),
     );
+    return Exit.OK;
+  });
+}
+
+/** crl generate --out FILE [--hours N] [--ca ID] [--pem]: the CA's full CRL from the store (R5). */
+export async function crlGenerate(argv: string[]): Promise<number> {
+  const { values } = parseOptions(argv, { strings: ['data', 'out', 'hours', 'ca'], booleans: ['pem'] });
+  const out = required(values.out, 'out');
+  return withPlatform(values, async (p) => {
+    const crl = await issueCrl(p, {
+      actor: OPERATOR,
+      nextUpdateHours: Number(values.hours ?? 24),
+      ...(values.ca ? { caId: values.ca } : {}),
+      onProgress: (n) => process.stderr.write(`\rCRL entries: ${n}`),
+    });
+    process.stderr.write('\n');
+    writeOutput(out, values.pem ? crlToPem(crl.der) : crl.der);
+    process.stdout.write(`CRL ${crl.crlNumber} with ${crl.entries} entries written to ${out}\n`);
     return Exit.OK;
   });
 }
