@@ -66,3 +66,35 @@ export function opensslSm2Req(key: string, subject: string, args: readonly strin
     ...args,
   ]);
 }
+
+let verifyCount = 0;
+
+/**
+ * `openssl pkeyutl -verify` of an SM2 signature over `message` itself (SM3 digest, Z with the
+ * signer ID `id`; `null` leaves the ID out, which OpenSSL 3.0 treats as the empty ID): how the
+ * tests check our signatures over TBS bytes that the OpenSSL commands cannot take an ID for.
+ */
+export function opensslSm2Verify(
+  scratch: Scratch,
+  publicKeyPem: string,
+  message: Uint8Array,
+  signature: Uint8Array,
+  id: string | null = '1234567812345678',
+): OpensslResult {
+  const n = ++verifyCount;
+  return openssl([
+    'pkeyutl',
+    '-verify',
+    '-pubin',
+    '-rawin',
+    '-digest',
+    'sm3',
+    ...(id === null ? [] : ['-pkeyopt', `distid:${id}`]),
+    '-inkey',
+    scratch.write(`verify-${n}.pub`, publicKeyPem),
+    '-in',
+    scratch.write(`verify-${n}.tbs`, message),
+    '-sigfile',
+    scratch.write(`verify-${n}.sig`, signature),
+  ]);
+}

@@ -20,24 +20,21 @@ import {
   AUDIT_KEY_REF,
   FixedClock,
   type IssuanceContext,
-  Kmc,
   StoreKeyVault,
   checkpointAudit,
-  demoProfileDefinitions,
   ensureAuditKey,
-  initDemoCa,
   issueDual,
   parseNotice,
   revokeFromNotice,
   resumeCertificate,
   revokeCertificate,
-  saveProfile,
   suspendCertificate,
   verifyAudit,
 } from '../src/index.js';
 import { STORE_KINDS, type TestStore, openTestStore } from '../../../tools/test-support/stores.js';
 import { Scratch, openssl } from '../../../tools/test-support/openssl.js';
 import { runBc } from '../../../tools/test-support/bc.js';
+import { demoContext } from '../../../tools/test-support/core-context.js';
 
 const USCC = '91330106MA2B3C4D5D';
 const scratch = new Scratch();
@@ -57,14 +54,9 @@ describe.each(STORE_KINDS)('CA core on %s', (kind) => {
 
   beforeAll(async () => {
     t = await openTestStore(kind);
-    const vault = new StoreKeyVault(t.store, 'vault master secret for tests', clock);
-    const kmc = new Kmc(t.store, 'kmc master secret for tests', clock);
-    context = { store: t.store, vault, kmc, clock };
-    await initDemoCa(context, { actor: 'op-1' });
-    for (const [id, definition] of Object.entries(demoProfileDefinitions('http://ca.example.cn')))
-      await saveProfile(t.store, clock, id, id, definition, 'op-1');
-    await ensureAuditKey(vault);
-    await kmc.refillPool(3);
+    context = await demoContext(t.store, clock);
+    await ensureAuditKey(context.vault);
+    await context.kmc.refillPool(3);
   });
   afterAll(async () => t?.dispose());
 

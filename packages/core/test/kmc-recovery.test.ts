@@ -10,19 +10,15 @@ import { buildCertificationRequest, certificatePublicKey, openEnvelopedKey, pars
 import {
   FixedClock,
   type IssuanceContext,
-  Kmc,
-  StoreKeyVault,
   approveRecovery,
   completeRecovery,
-  demoProfileDefinitions,
-  initDemoCa,
   issueDual,
   renewPair,
   requestRecovery,
-  saveProfile,
   verifyAudit,
 } from '../src/index.js';
 import { STORE_KINDS, type TestStore, openTestStore } from '../../../tools/test-support/stores.js';
+import { demoContext } from '../../../tools/test-support/core-context.js';
 
 const csrOf = (key: Sm2PrivateKey) =>
   buildCertificationRequest({ subject: parseName('C=CN,CN=杭州某某科技有限公司') }, key).der;
@@ -34,15 +30,7 @@ describe.each(STORE_KINDS)('KMC key recovery on %s', (kind) => {
 
   beforeAll(async () => {
     t = await openTestStore(kind);
-    context = {
-      store: t.store,
-      vault: new StoreKeyVault(t.store, 'vault master secret for tests', clock),
-      kmc: new Kmc(t.store, 'kmc master secret for tests', clock),
-      clock,
-    };
-    await initDemoCa(context);
-    for (const [id, definition] of Object.entries(demoProfileDefinitions('http://ca.example.cn')))
-      await saveProfile(t.store, clock, id, id, definition, 'op');
+    context = await demoContext(t.store, clock);
   });
   afterAll(async () => t?.dispose());
 

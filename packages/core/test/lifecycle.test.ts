@@ -9,11 +9,7 @@ import { buildCertificationRequest, formatName, parseName } from '@yizheng/pki';
 import {
   FixedClock,
   type IssuanceContext,
-  Kmc,
-  StoreKeyVault,
   changePair,
-  demoProfileDefinitions,
-  initDemoCa,
   issueDual,
   legalPersonHistory,
   platformStatistics,
@@ -21,9 +17,9 @@ import {
   reissuePair,
   renewPair,
   revokeCertificate,
-  saveProfile,
 } from '../src/index.js';
 import { STORE_KINDS, type TestStore, openTestStore } from '../../../tools/test-support/stores.js';
+import { demoContext } from '../../../tools/test-support/core-context.js';
 
 const USCC = '91330106MA2B3C4D5D';
 const DAY = 86_400_000;
@@ -38,15 +34,7 @@ describe.each(STORE_KINDS)('lifecycle on %s', (kind) => {
 
   beforeAll(async () => {
     t = await openTestStore(kind);
-    context = {
-      store: t.store,
-      vault: new StoreKeyVault(t.store, 'vault master secret for tests', clock),
-      kmc: new Kmc(t.store, 'kmc master secret for tests', clock),
-      clock,
-    };
-    await initDemoCa(context);
-    for (const [id, definition] of Object.entries(demoProfileDefinitions('http://ca.example.cn')))
-      await saveProfile(t.store, clock, id, id, definition, 'op');
+    context = await demoContext(t.store, clock);
   });
   afterAll(async () => t?.dispose());
 

@@ -30,7 +30,7 @@ import {
   signCms,
   verifyCms,
 } from '../src/index.js';
-import { Scratch, openssl } from '../../../tools/test-support/openssl.js';
+import { Scratch, openssl, opensslSm2Verify } from '../../../tools/test-support/openssl.js';
 import { bcHex, runBc } from '../../../tools/test-support/bc.js';
 import { makeLeaf, makeRoot, makeSubCa } from '../../../tools/test-support/pki-fixtures.js';
 
@@ -105,22 +105,12 @@ describe('GM/T 0010 SignedData profile', () => {
 
   it('ok/openssl pkeyutl verifies the signed attributes of the GM/T 0010 profile', () => {
     const si = parseCms(sign()).signerInfos[0]!;
-    const r = openssl([
-      'pkeyutl',
-      '-verify',
-      '-pubin',
-      '-rawin',
-      '-digest',
-      'sm3',
-      '-pkeyopt',
-      'distid:1234567812345678',
-      '-inkey',
-      scratch.write('kmc-pub.pem', exportPublicKeyPem(kmc.key.publicKey)),
-      '-in',
-      scratch.write('gm-attrs.der', si.signedAttributesDer!),
-      '-sigfile',
-      scratch.write('gm-attrs.sig', si.signature),
-    ]);
+    const r = opensslSm2Verify(
+      scratch,
+      exportPublicKeyPem(kmc.key.publicKey),
+      si.signedAttributesDer!,
+      si.signature,
+    );
     expect(r.stdout.toString()).toContain('Signature Verified Successfully');
   });
 });

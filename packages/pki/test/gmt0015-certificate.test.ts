@@ -21,7 +21,7 @@ import {
   uriName,
   verifyCertificateSignature,
 } from '../src/index.js';
-import { Scratch, openssl, opensslSm2Req } from '../../../tools/test-support/openssl.js';
+import { Scratch, openssl, opensslSm2Req, opensslSm2Verify } from '../../../tools/test-support/openssl.js';
 import { runBc } from '../../../tools/test-support/bc.js';
 import { makeLeaf, makeRoot, makeSubCa } from '../../../tools/test-support/pki-fixtures.js';
 
@@ -91,25 +91,12 @@ describe('GM/T 0015 certificates built by us', () => {
   });
 
   it('ok/openssl pkeyutl verifies the signature over the TBS bytes', () => {
-    const tbs = write('leaf.tbs', leaf.cert.tbsDer);
-    const sig = write('leaf.sig', leaf.cert.signature);
-    const pub = write('sub.pub', exportPublicKeyPem(sub.key.publicKey));
-    const r = openssl([
-      'pkeyutl',
-      '-verify',
-      '-pubin',
-      '-inkey',
-      pub,
-      '-rawin',
-      '-digest',
-      'sm3',
-      '-pkeyopt',
-      'distid:1234567812345678',
-      '-in',
-      tbs,
-      '-sigfile',
-      sig,
-    ]);
+    const r = opensslSm2Verify(
+      scratch,
+      exportPublicKeyPem(sub.key.publicKey),
+      leaf.cert.tbsDer,
+      leaf.cert.signature,
+    );
     expect(r.stdout.toString()).toContain('Signature Verified Successfully');
   });
 

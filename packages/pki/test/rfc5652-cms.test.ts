@@ -31,7 +31,7 @@ import {
   verifyCms,
   verifyTbs,
 } from '../src/index.js';
-import { Scratch, openssl } from '../../../tools/test-support/openssl.js';
+import { Scratch, openssl, opensslSm2Verify } from '../../../tools/test-support/openssl.js';
 import { bcHex, runBc } from '../../../tools/test-support/bc.js';
 import { makeLeaf, makeRoot, makeSubCa } from '../../../tools/test-support/pki-fixtures.js';
 
@@ -130,24 +130,8 @@ describe('RFC 5652 SignedData built by us', () => {
 
   it('ok/openssl pkeyutl verifies the SET-tagged signed attributes with distid 1234567812345678', () => {
     const si = parseCms(sign()).signerInfos[0]!;
-    const pub = scratch.write('leaf-pub.pem', exportPublicKeyPem(leaf.key.publicKey));
     const verify = (tbs: Uint8Array) =>
-      openssl([
-        'pkeyutl',
-        '-verify',
-        '-pubin',
-        '-inkey',
-        pub,
-        '-rawin',
-        '-digest',
-        'sm3',
-        '-pkeyopt',
-        'distid:1234567812345678',
-        '-in',
-        scratch.write('attrs.der', tbs),
-        '-sigfile',
-        scratch.write('attrs.sig', si.signature),
-      ]);
+      opensslSm2Verify(scratch, exportPublicKeyPem(leaf.key.publicKey), tbs, si.signature);
     expect(verify(si.signedAttributesDer!).stdout.toString()).toContain('Signature Verified Successfully');
     const asSent = Uint8Array.from(si.signedAttributesDer!);
     asSent[0] = 0xa0; // the [0] IMPLICIT form on the wire is not what is signed
