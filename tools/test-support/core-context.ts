@@ -1,10 +1,14 @@
 /**
  * A demo CA core on a test store (issue 4 tests): vault and KMC with test master secrets, a demo
- * root + issuing CA and the demo profiles, as `yizheng ca init --demo` makes them.
+ * root + issuing CA, the demo profiles and fee schedule, as `yizheng ca init --demo` makes them.
  */
 import {
   type Clock,
+  DEMO_FEE_ITEMS,
   type IssuanceContext,
+  type MediaContext,
+  SoPinVault,
+  publishFeeSchedule,
   Kmc,
   StoreKeyVault,
   type Store,
@@ -13,15 +17,17 @@ import {
   saveProfile,
 } from '@yizheng/core';
 
-export async function demoContext(store: Store, clock: Clock): Promise<IssuanceContext> {
-  const context: IssuanceContext = {
+export async function demoContext(store: Store, clock: Clock): Promise<IssuanceContext & MediaContext> {
+  const context: IssuanceContext & MediaContext = {
     store,
     vault: new StoreKeyVault(store, 'vault master secret for tests', clock),
     kmc: new Kmc(store, 'kmc master secret for tests', clock),
+    soPins: new SoPinVault('vault master secret for tests'),
     clock,
   };
   await initDemoCa(context, { actor: 'op' });
   for (const [id, definition] of Object.entries(demoProfileDefinitions('http://ca.example.cn')))
     await saveProfile(store, clock, id, id, definition, 'op');
+  await publishFeeSchedule(context, DEMO_FEE_ITEMS, 'op');
   return context;
 }

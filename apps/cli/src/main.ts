@@ -27,6 +27,19 @@ import {
   stats,
   suspend,
 } from './ca/commands.js';
+import {
+  feesPublish,
+  feesShow,
+  mediaLost,
+  mediaPersonalise,
+  mediaReceive,
+  mediaRetire,
+  mediaSoPin,
+  policySet,
+  policyShow,
+  purge,
+  unlock,
+} from './ca/service-commands.js';
 import { cmsVerify, crlShow, crlVerify, envelopeOpen, ocspShow } from './pki/status-commands.js';
 
 type Command = (argv: string[]) => number | Promise<number>;
@@ -42,6 +55,8 @@ const COMMANDS: Record<string, Command> = {
   resume,
   history,
   stats,
+  unlock,
+  purge,
 };
 
 const GROUPS: Record<string, Record<string, Command>> = {
@@ -55,6 +70,15 @@ const GROUPS: Record<string, Record<string, Command>> = {
   ca: { init: caInit, import: caImport, export: caExport, list: caList },
   kmc: { refill: kmcRefill, recover: kmcRecover },
   audit: { verify: auditVerify, checkpoint: auditCheckpoint },
+  media: {
+    receive: mediaReceive,
+    personalise: mediaPersonalise,
+    'so-pin': mediaSoPin,
+    lost: mediaLost,
+    retire: mediaRetire,
+  },
+  fees: { show: feesShow, publish: feesPublish },
+  policy: { show: policyShow, set: policySet },
 };
 
 export const HELP = `yizheng — legal-person digital certificate platform (一证) on SM2/SM3/SM4
@@ -111,11 +135,21 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
               deliver --id ID --csr REQ.pem --out env.der   two approvers ≠ requester (YIZHENG_OPERATOR)
   audit verify | audit checkpoint             SM3 hash chain, SM2-signed checkpoints
   crl generate --out ca.crl [--hours N] [--pem]   the CA's full CRL from the store
+  media receive --model M [--scheme skf-sha1-sm4|skf-sm3-sm4] SERIAL…   USB-KEYs into stock 入库
+  media personalise --medium S --serial HEX   制证: bind to a pair, random SO PIN shown once
+  media so-pin --medium S --reason TEXT       privileged SO-PIN read (audited)
+  media lost|retire --medium S --reason TEXT
+  unlock --medium S --challenge HEX --evidence KIND:REF [--new-pin PIN] [--channel C]
+             解锁 (R22): SO-PIN response for the key's random; single use, rate-limited
+  fees show [--json] | fees publish FILE.json  published fee schedule 收费标准 (R17)
+  policy show | policy set [--service-from D --service-to D] [--max-unlocks-per-day N]
+             [--retention-years N]             service period 服务期 (R24), retention (R7)
+  purge [--dry-run]                           delete certificates ended > retention years ago
   history USCC                                every application and certificate of a legal person
   stats [--days N] [--from DATE] [--to DATE] [--json]   counts by status, type, channel; expiring
 
 Planned (later issues; not available yet):
-  unlock, import — the rest of the lifecycle
+  import — stock certificates
   serve                                  — REST API, OCSP, CRL and LDAP on 8080/1389, web portal
 `;
 

@@ -3,27 +3,16 @@
  * made with `yizheng gm` / `yizheng req`, `yizheng issue`, OpenSSL reading and verifying the
  * pair, revocation and `yizheng audit verify` — on the embedded default (SQLite in --data).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importPrivateKey } from '@yizheng/gm';
 import { decodeCsrResponse, openEnvelopedKey, parseCertificate, certificatePublicKey } from '@yizheng/pki';
+import { cliRunner } from '../../../tools/test-support/cli.js';
 import { Scratch, openssl } from '../../../tools/test-support/openssl.js';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'yizheng.js');
 const scratch = new Scratch();
 afterAll(() => scratch.cleanup());
-const env = { ...process.env, DATABASE_URL: '', YIZHENG_MASTER_KEY: '', YIZHENG_KMC_MASTER_KEY: '' };
-
-function yz(args: string[], operator = 'cli-test') {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    cwd: scratch.dir,
-    env: { ...env, YIZHENG_OPERATOR: operator },
-  });
-  return { status: result.status, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
-}
+const yz = cliRunner(scratch, 'cli-test');
 
 describe('yizheng ca / issue / revoke / audit (README demo)', () => {
   it('ok/init a demo CA, issue a dual certificate, verify it with OpenSSL, revoke it, verify the audit', () => {

@@ -24,6 +24,15 @@ export const CORE_ERROR_CODES = {
   YZ_ERR_KMC_UNSEAL: ['an escrowed key could not be unsealed with the KMC master key', 500],
   YZ_ERR_AUDIT: ['the audit entry could not be written or the chain does not verify', 500],
   YZ_ERR_INPUT: ['a request field is missing or malformed', 400],
+  YZ_ERR_NOT_ELIGIBLE: [
+    'the service is not provided for this certificate now (R24: service period or validity)',
+    403,
+  ],
+  YZ_ERR_FEE: ['the published fee schedule has no item for this charge', 409],
+  YZ_ERR_MEDIUM_NOT_FOUND: ['no such medium (USB-KEY serial)', 404],
+  YZ_ERR_MEDIUM_STATE: ['the medium cannot do this in its current state (stock, issued, lost, retired)', 409],
+  YZ_ERR_UNLOCK_REPLAY: ['this unlock challenge was already answered; read a fresh one from the key', 409],
+  YZ_ERR_RATE_LIMITED: ['too many requests of this kind for this object; try again later', 429],
 } as const satisfies Record<string, readonly [string, number]>;
 
 export type CoreErrorCode = keyof typeof CORE_ERROR_CODES;

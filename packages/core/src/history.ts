@@ -5,6 +5,7 @@
 import { CoreError } from './errors.js';
 import type { ApplicationRecord, CertificateRecord, LegalPersonRecord } from './model.js';
 import type { Statistics, Store } from './ports/store.js';
+import type { ChargeRecord, MediumRecord } from './service-model.js';
 import { isValidUscc } from '@yizheng/pki';
 
 /** Everything on record for one legal person. */
@@ -14,6 +15,10 @@ export interface LegalPersonHistory {
   readonly applications: readonly ApplicationRecord[];
   /** Certificates, oldest first (pairs together). */
   readonly certificates: readonly CertificateRecord[];
+  /** Charges made (due, paid or waived), oldest first (R17). */
+  readonly charges: readonly ChargeRecord[];
+  /** Media issued to the legal person, without their sealed SO PINs. */
+  readonly media: readonly Omit<MediumRecord, 'soPinSealed'>[];
 }
 
 /** The history of `uscc` (YZ_ERR_USCC for a malformed code, YZ_ERR_INPUT when unknown). */
@@ -26,7 +31,9 @@ export async function legalPersonHistory(store: Store, uscc: string): Promise<Le
     (a, b) => +a.createdAt - +b.createdAt,
   );
   const certificates = await store.read.queryCertificates({ uscc });
-  return { legalPerson, applications, certificates };
+  const charges = await store.read.listCharges(uscc);
+  const media = (await store.read.listMedia(uscc)).map(({ soPinSealed: _sealed, ...medium }) => medium);
+  return { legalPerson, applications, certificates, charges, media };
 }
 
 /** Statistics with the after-sales figures (reissues, unlocks, recoveries) drawn out. */

@@ -170,8 +170,13 @@ export interface IssueRule {
   readonly predecessorPairId?: string;
   readonly notAfter?: (now: Date, definition: ProfileDefinition) => Date;
   readonly inTransaction?: (tx: StoreTx, now: Date) => Promise<void>;
-  /** Extra application data (fees, reasons). */
+  /** Extra application data (reasons, eligibility). */
   readonly applicationData?: Readonly<Record<string, unknown>>;
+  /** Work once the new pair is stored, in the same transaction (charges, media). */
+  readonly afterIssue?: (
+    tx: StoreTx,
+    issued: { applicationId: string; pairId: string; now: Date },
+  ) => Promise<void>;
 }
 
 /** Issues a new dual pair under `rule` (新办 and the steps that replace a pair). */
@@ -340,6 +345,7 @@ async function issueInTransaction(
     reason: null,
     detail: { uscc, certificateSerial: enc.serial },
   });
+  await rule.afterIssue?.(tx, { applicationId, pairId, now });
   const envelope = context.kmc.envelope(escrow, p.holder.key, input.delivery);
   const csrResponse = encodeCsrResponse({
     signCertificates: [signCertificate.der],

@@ -10,29 +10,32 @@
  * Every step takes a new holder CSR (R14: new signing key on the device) and a new KMC key, and
  * runs in one transaction with the old pair's change. The escrowed keys of earlier pairs stay in
  * the KMC, so documents encrypted to them can still be opened after the pair is replaced.
- * Fees (R17, R21) are recorded with the application: reissue charges the medium fee except for
- * mobile certificates.
+ * Fees (R17, R21) are charges priced from the published fee schedule (fees.ts): reissue charges
+ * the medium fee except for mobile certificates; change is checked for eligibility and charged or
+ * waived by R24 (eligibility.ts). Media follow the pair: renew and change rebind the medium,
+ * reissue marks the old one lost (media.ts).
  */
+import { type Eligibility, checkEligibility } from './eligibility.js';
 import { CoreError } from './errors.js';
+import { FEE_CODES, recordCharge } from './fees.js';
+import { followPairOnMedia } from './media.js';
+import { loadServicePolicy } from './service-policy.js';
 import { type IssuanceContext, type IssueDualInput, type IssuedPair, issuePair } from './issuance.js';
 import type { CertificateRecord } from './model.js';
 import type { StoreTx } from './ports/store.js';
 import { changePairStatus, findPair } from './revocation.js';
 
-/** Lifecycle policy: configurable windows and fees. */
+/** Lifecycle policy: configurable renewal window (fees: the published schedule, fees.ts). */
 export interface LifecyclePolicy {
   /** Renewal opens this many days before notAfter (R19: "the renewal window is configurable"). */
   readonly renewalWindowDays: number;
   /** Renewal stays possible this many days after expiry (expired certificates renewed at the counter). */
   readonly renewalGraceDays: number;
-  /** Medium (USB-KEY) fee in fen charged on reissue (R17 fee schedule; software certificates: none). */
-  readonly reissueMediumFeeFen: number;
 }
 
 export const DEFAULT_LIFECYCLE_POLICY: LifecyclePolicy = {
   renewalWindowDays: 90,
   renewalGraceDays: 30,
-  reissueMediumFeeFen: 8000,
 };
 
 const DAY = 86_400_000;
@@ -108,6 +111,15 @@ export async function renewPair(context: IssuanceContext, input: ReplaceInput): 
       inTransaction: async (tx) => {
         await recheck(tx, pair, ['valid'], 'renew');
       },
+      afterIssue: (tx, issued) =>
+        followPairOnMedia(tx, {
+          uscc: legalPerson.uscc,
+          oldPairId: sign.pairId,
+          newPairId: issued.pairId,
+          step: 'renew',
+          at: issued.now,
+          actor: input.actor,
+        }),
     },
   );
 }
@@ -126,17 +138,44 @@ export async function changePair(
     );
   if (context.clock.now() >= sign.notAfter)
     throw new CoreError('YZ_ERR_STATE', `certificate ${sign.serial} has expired`);
+  let eligibility: Eligibility | undefined;
+  const uscc = input.legalPerson.uscc;
   return issuePair(context, input as IssueDualInput, {
     businessType: 'change',
     predecessorPairId: sign.pairId,
     notAfter: () => sign.notAfter,
     inTransaction: async (tx, now) => {
       const current = await recheck(tx, pair, ['valid'], 'change');
+      const currentSign = current.find((c) => c.role === 'sign') ?? current[0]!;
+      const policy = await loadServicePolicy(tx);
+      eligibility = await checkEligibility(tx, {
+        certificate: currentSign,
+        service: 'change',
+        at: now,
+        policy,
+      });
       await changePairStatus(tx, current, 'revoke', {
         reason: 'superseded',
         actor: input.actor,
         now,
         note: input.note ?? '变更 change',
+      });
+    },
+    afterIssue: async (tx, issued) => {
+      await recordCharge(tx, {
+        applicationId: issued.applicationId,
+        uscc,
+        decision: eligibility!.charge,
+        at: issued.now,
+        actor: input.actor,
+      });
+      await followPairOnMedia(tx, {
+        uscc,
+        oldPairId: sign.pairId,
+        newPairId: issued.pairId,
+        step: 'change',
+        at: issued.now,
+        actor: input.actor,
       });
     },
   });
@@ -147,11 +186,9 @@ export async function reissuePair(
   context: IssuanceContext,
   input: ReplaceInput & { note?: string },
 ): Promise<IssuedPair> {
-  const policy = input.policy ?? DEFAULT_LIFECYCLE_POLICY;
   const { pair, sign, legalPerson } = await loadOld(context, input);
   if (context.clock.now() >= sign.notAfter)
     throw new CoreError('YZ_ERR_STATE', `certificate ${sign.serial} has expired`);
-  const feeFen = input.channel === 'mobile' ? 0 : policy.reissueMediumFeeFen;
   return issuePair(
     context,
     { ...input, legalPerson },
@@ -159,7 +196,7 @@ export async function reissuePair(
       businessType: 'reissue',
       predecessorPairId: sign.pairId,
       notAfter: () => sign.notAfter,
-      applicationData: { fee: { item: 'medium', amountFen: feeFen } },
+
       inTransaction: async (tx, now) => {
         const current = await recheck(tx, pair, ['valid', 'suspended'], 'reissue');
         await changePairStatus(tx, current, 'revoke', {
@@ -167,6 +204,26 @@ export async function reissuePair(
           actor: input.actor,
           now,
           note: input.note ?? '补办 reissue',
+        });
+      },
+      afterIssue: async (tx, issued) => {
+        await recordCharge(tx, {
+          applicationId: issued.applicationId,
+          uscc: legalPerson.uscc,
+          decision:
+            input.channel === 'mobile'
+              ? { code: FEE_CODES.medium, waivedBy: 'R21 mobile certificate: no medium to replace' }
+              : { code: FEE_CODES.medium },
+          at: issued.now,
+          actor: input.actor,
+        });
+        await followPairOnMedia(tx, {
+          uscc: legalPerson.uscc,
+          oldPairId: sign.pairId,
+          newPairId: issued.pairId,
+          step: 'reissue',
+          at: issued.now,
+          actor: input.actor,
         });
       },
     },

@@ -127,8 +127,12 @@ describe.each(STORE_KINDS)('lifecycle on %s', (kind) => {
     expect(counter.sign.notAfter).toEqual(old.sign.notAfter);
     const oldNow = await t.store.read.queryCertificates({ pairId: old.pairId });
     expect(oldNow.every((c) => c.status === 'revoked' && c.revocationReason === 'keyCompromise')).toBe(true);
-    expect((await t.store.read.getApplication(counter.applicationId))?.data).toMatchObject({
-      fee: { item: 'medium', amountFen: 8000 },
+    const charges = () => t.store.read.listCharges(USCC);
+    expect((await charges()).find((c) => c.applicationId === counter.applicationId)).toMatchObject({
+      code: 'medium.usbkey',
+      amountFen: 8000,
+      status: 'due',
+      scheduleVersion: 1,
     });
     const mobile = await reissuePair(context, {
       serial: counter.sign.serial,
@@ -136,8 +140,11 @@ describe.each(STORE_KINDS)('lifecycle on %s', (kind) => {
       channel: 'mobile',
       actor: 'holder',
     });
-    expect((await t.store.read.getApplication(mobile.applicationId))?.data).toMatchObject({
-      fee: { amountFen: 0 },
+    expect((await charges()).find((c) => c.applicationId === mobile.applicationId)).toMatchObject({
+      code: 'medium.usbkey',
+      amountFen: 0,
+      status: 'waived',
+      note: expect.stringMatching(/^R21 mobile/),
     });
   });
   it('ok/history lists every step of the legal person; statistics count them by type and status', async () => {

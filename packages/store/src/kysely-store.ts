@@ -62,6 +62,7 @@ import {
   vaultKeyToRow,
   type Codec,
 } from './mapping.js';
+import { KyselyServiceStoreTx } from './kysely-service-store.js';
 import type { ApplicationsTable, CasTable, Database } from './schema.js';
 
 /** True when an `ON CONFLICT DO NOTHING` insert wrote its row. */
@@ -120,11 +121,10 @@ function nestedUseError(what: string): Error {
 }
 
 /** The port's operations on a transaction (or, for `read`, on the root connection). */
-export class KyselyStoreTx implements StoreTx {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly codec: Codec,
-  ) {}
+export class KyselyStoreTx extends KyselyServiceStoreTx implements StoreTx {
+  constructor(db: Kysely<Database>, codec: Codec) {
+    super(db, codec);
+  }
 
   /** Runs `work` atomically: in this transaction, or in a new one when this is `read`. */
   private atomic<T>(work: (tx: KyselyStoreTx) => Promise<T>): Promise<T> {

@@ -78,7 +78,7 @@ export function timeOrNull(codec: Codec, date: Date | null): TimeValue | null {
   return date === null ? null : codec.time(date);
 }
 
-function dateOrNull(codec: Codec, value: TimeValue | null): Date | null {
+export function dateOrNull(codec: Codec, value: TimeValue | null): Date | null {
   return value === null ? null : codec.date(value);
 }
 

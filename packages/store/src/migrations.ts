@@ -7,28 +7,26 @@
  * `COLUMN_TYPES` by dialect (see `schema.ts` for what each one reads back as).
  *
  * Sizing (R1: a million legal persons a year, each with a dual pair): every lookup the port
- * offers has an index. Certificates are never deleted through the port (R7: kept at least five
- * years after expiry or revocation), nor are audit entries (R3).
+ * offers has an index. Certificates are deleted only by the retention purge (R7: kept at least
+ * five years after expiry or revocation); audit entries never are (R3).
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
-import type { CreateTableBuilder } from 'kysely';
+import { COLUMN_TYPES, createTable, type StoreDialect } from './column-types.js';
+import { migration0003Service } from './migration-0003-service.js';
 import type { Database } from './schema.js';
 
-/** The two databases the store runs on. */
-export type StoreDialect = 'sqlite' | 'postgres';
-
-/** Column types per dialect: parameters as data, one migration body. */
-const COLUMN_TYPES = {
-  sqlite: { bigint: 'integer', bytes: 'blob', time: 'integer', bool: 'integer', json: 'text' },
-  postgres: { bigint: 'bigint', bytes: 'bytea', time: 'timestamptz', bool: 'boolean', json: 'jsonb' },
-} as const;
+export type { StoreDialect };
 
 /** The first entry's prevHash: 64 zero hex digits (R3). */
 export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 
 /** The migrations for one dialect, by name. */
 export function coreMigrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_core': migration0001Core(dialect), '0002_kmc_recovery': migration0002KmcRecovery(dialect) };
+  return {
+    '0001_core': migration0001Core(dialect),
+    '0002_kmc_recovery': migration0002KmcRecovery(dialect),
+    '0003_service': migration0003Service(dialect),
+  };
 }
 
 /** Runs every pending migration; throws the migrator's error (the failed one is rolled back). */
@@ -52,11 +50,7 @@ export async function migrateToLatest(
 
 function migration0001Core(dialect: StoreDialect): Migration {
   const t = COLUMN_TYPES[dialect];
-  // STRICT makes SQLite refuse a value of the wrong type instead of storing it anyway.
-  const table = (db: Kysely<unknown>, name: string): CreateTableBuilder<string, never> => {
-    const builder = db.schema.createTable(name);
-    return dialect === 'sqlite' ? builder.modifyEnd(sql`strict`) : builder;
-  };
+  const table = (db: Kysely<unknown>, name: string) => createTable(dialect, db, name);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await table(db, 'cas')
@@ -225,8 +219,7 @@ function migration0002KmcRecovery(dialect: StoreDialect): Migration {
   const t = COLUMN_TYPES[dialect];
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      const builder = db.schema.createTable('kmc_recovery');
-      await (dialect === 'sqlite' ? builder.modifyEnd(sql`strict`) : builder)
+      await createTable(dialect, db, 'kmc_recovery')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('escrow_id', 'text', (c) => c.notNull())
         .addColumn('uscc', 'text')

@@ -23,6 +23,9 @@ import {
   type AuditInput,
   type CaRecord,
   type CertificateRecord,
+  type ChargeRecord,
+  type MediumRecord,
+  type UnlockRecord,
   type EscrowedKeyRecord,
   type OutboxJob,
   type ProfileRecord,
@@ -680,6 +683,201 @@ describe.each([sqlite, postgres])('store contract on $name', (backend) => {
   async function parallelStores(): Promise<Store[]> {
     return backend.name === 'postgres' ? [store, await openStore(location)] : [store];
   }
+
+  // --- after-sales services and retention (migration 0003_service) ---------------------------
+
+  function medium(serial: string, extra: Partial<MediumRecord> = {}): MediumRecord {
+    return {
+      serial,
+      model: 'FT-ePass3000GM',
+      scheme: 'skf-sha1-sm4',
+      state: 'stock',
+      uscc: null,
+      pairId: null,
+      soPinSealed: null,
+      createdAt: T0,
+      updatedAt: T0,
+      ...extra,
+    };
+  }
+
+  function unlockRecord(id: string, challenge: string, createdAt: Date): UnlockRecord {
+    return {
+      id,
+      mediumSerial: 'M-0001',
+      challenge,
+      uscc: '91330106MA2B3C4D5D',
+      pairId: 'pair-1',
+      actor: 'op',
+      evidence: { kind: 'counter', reference: '身份证核验' },
+      applicationId: `app-${id}`,
+      createdAt,
+    };
+  }
+
+  it('ok/round trip: media, updateMedium, listMedia; duplicate serial', async () => {
+    const read = store.read;
+    await read.insertMedium(medium('M-0001'));
+    await read.insertMedium(medium('M-0002', { soPinSealed: bytes(0, 0xff, 7) }));
+    expect(await read.getMedium('M-0001')).toEqual(medium('M-0001'));
+    expect(await read.getMedium('M-0002')).toEqual(medium('M-0002', { soPinSealed: bytes(0, 0xff, 7) }));
+    expect(await read.getMedium('M-none')).toBeUndefined();
+    await read.updateMedium('M-0001', {
+      state: 'issued',
+      uscc: '91330106MA2B3C4D5D',
+      pairId: 'pair-9',
+      soPinSealed: bytes(1, 2),
+      updatedAt: at(5),
+    });
+    expect(await read.listMedia('91330106MA2B3C4D5D')).toEqual([
+      medium('M-0001', {
+        state: 'issued',
+        uscc: '91330106MA2B3C4D5D',
+        pairId: 'pair-9',
+        soPinSealed: bytes(1, 2),
+        updatedAt: at(5),
+      }),
+    ]);
+    await expectConflict(read.insertMedium(medium('M-0001')), 'medium');
+  });
+
+  it('ok/unlocks: a (medium, challenge) is answered once; countUnlocks counts from a time', async () => {
+    const read = store.read;
+    await read.insertUnlock(unlockRecord('u1', 'AA00', at(0)));
+    await read.insertUnlock(unlockRecord('u2', 'AA01', at(DAY)));
+    await expectConflict(read.insertUnlock(unlockRecord('u3', 'AA00', at(2 * DAY))), 'unlockChallenge');
+    expect(await read.countUnlocks('M-0001', at(0))).toBe(2);
+    expect(await read.countUnlocks('M-0001', at(1))).toBe(1);
+    expect(await read.countUnlocks('M-0002', at(0))).toBe(0);
+  });
+
+  it('ok/concurrency: 8 parallel answers to one challenge, exactly one wins', async () => {
+    const stores = await parallelStores();
+    let results: PromiseSettledResult<void>[];
+    try {
+      results = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) =>
+          (stores[i % stores.length] as Store).transaction(async (tx) => {
+            await pause(i % 2);
+            await tx.insertUnlock(unlockRecord(`race-${i}`, 'BEEF', at(i)));
+          }),
+        ),
+      );
+    } finally {
+      for (const extra of stores.slice(1)) await extra.close();
+    }
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected'))
+      expect(r.reason).toMatchObject({ name: 'StoreConflictError', what: 'unlockChallenge' });
+    expect(await store.read.countUnlocks('M-0001', at(0))).toBe(1);
+  });
+
+  it('ok/concurrency: 8 parallel issuers of one serial, exactly one certificate is stored', async () => {
+    const stores = await parallelStores();
+    let results: PromiseSettledResult<void>[];
+    try {
+      results = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) =>
+          (stores[i % stores.length] as Store).transaction(async (tx) => {
+            await tx.insertOutbox(outbox(`serial-race-${i}`, at(i)));
+            await pause(i % 2);
+            await tx.insertCertificate(cert('7E57AB1E', { pairId: `pair-race-${i}` }));
+          }),
+        ),
+      );
+    } finally {
+      for (const extra of stores.slice(1)) await extra.close();
+    }
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected'))
+      expect(r.reason).toMatchObject({ name: 'StoreConflictError', what: 'serial' });
+    expect(await store.read.findCertificatesBySerial('7E57AB1E')).toHaveLength(1);
+    // the losers rolled back whole: their outbox rows are gone too
+    expect(await store.read.pendingOutbox(100)).toHaveLength(1);
+  });
+
+  it('ok/fee schedules by version and time; charges by legal person; settings upsert', async () => {
+    const read = store.read;
+    const items = [{ code: 'medium.usbkey', name: 'USB-KEY 介质费', amountFen: 8000 }];
+    await read.insertFeeSchedule({ version: 1, items, publishedAt: at(0), publishedBy: 'finance' });
+    await read.insertFeeSchedule({
+      version: 2,
+      items: [{ ...items[0]!, amountFen: 6000 }],
+      publishedAt: at(DAY),
+      publishedBy: 'finance',
+    });
+    await expectConflict(
+      read.insertFeeSchedule({ version: 2, items, publishedAt: at(DAY), publishedBy: 'x' }),
+      'feeSchedule',
+    );
+    expect((await read.feeScheduleAt(at(DAY - 1)))?.version).toBe(1);
+    expect(await read.feeScheduleAt(at(DAY))).toEqual({
+      version: 2,
+      items: [{ ...items[0]!, amountFen: 6000 }],
+      publishedAt: at(DAY),
+      publishedBy: 'finance',
+    });
+    expect(await read.feeScheduleAt(at(-1))).toBeUndefined();
+    expect((await read.latestFeeSchedule())?.version).toBe(2);
+    const charge: ChargeRecord = {
+      id: 'c1',
+      applicationId: 'app-1',
+      uscc: '91330106MA2B3C4D5D',
+      code: 'medium.usbkey',
+      name: 'USB-KEY 介质费',
+      amountFen: 6000,
+      status: 'due',
+      note: 'fee schedule version 2',
+      scheduleVersion: 2,
+      createdAt: at(DAY + 5),
+    };
+    await read.insertCharge(charge);
+    await read.insertCharge({
+      ...charge,
+      id: 'c0',
+      status: 'waived',
+      amountFen: 0,
+      scheduleVersion: null,
+      createdAt: at(DAY),
+    });
+    expect((await read.listCharges('91330106MA2B3C4D5D')).map((c) => c.id)).toEqual(['c0', 'c1']);
+    expect((await read.listCharges('91330106MA2B3C4D5D'))[1]).toEqual(charge);
+    expect(await read.getSetting('service-policy')).toBeUndefined();
+    await read.putSetting('service-policy', { maxUnlocksPerDay: 3 }, at(0));
+    await read.putSetting('service-policy', { maxUnlocksPerDay: 5, period: null }, at(1));
+    expect(await read.getSetting('service-policy')).toEqual({ maxUnlocksPerDay: 5, period: null });
+  });
+
+  it('ok/retention: certificatesEndedBefore needs notAfter and revokedAt before the cutoff; deleteCertificate', async () => {
+    const read = store.read;
+    await read.insertCertificate(cert('E1', { notAfter: at(DAY) }));
+    await read.insertCertificate(
+      cert('E2', {
+        notAfter: at(3 * DAY),
+        status: 'revoked',
+        revokedAt: at(DAY),
+        revocationReason: 'superseded',
+      }),
+    );
+    await read.insertCertificate(
+      cert('E3', {
+        notAfter: at(2 * DAY),
+        status: 'revoked',
+        revokedAt: at(2 * DAY),
+        revocationReason: 'keyCompromise',
+      }),
+    );
+    expect((await read.certificatesEndedBefore(at(2 * DAY), 10)).map((c) => c.serial)).toEqual(['E1']);
+    expect((await read.certificatesEndedBefore(at(4 * DAY), 10)).map((c) => c.serial)).toEqual([
+      'E1',
+      'E3',
+      'E2',
+    ]);
+    expect((await read.certificatesEndedBefore(at(4 * DAY), 2)).map((c) => c.serial)).toEqual(['E1', 'E3']);
+    await read.deleteCertificate('CA1', 'E1');
+    expect(await read.getCertificate('CA1', 'E1')).toBeUndefined();
+    expect(await read.getCertificate('CA1', 'E2')).toBeDefined();
+  });
 
   it('ok/concurrency: 20 parallel transactions appending audit entries never fork the chain', async () => {
     const stores = await parallelStores();

@@ -7,6 +7,8 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AUDIT_KEY_REF,
+  DEMO_FEE_ITEMS,
+  publishFeeSchedule,
   type RevocationReason,
   checkpointAudit,
   demoProfileDefinitions,
@@ -57,7 +59,7 @@ function ensureWritableDir(dir: string): void {
   }
 }
 
-const OPERATOR = process.env.YIZHENG_OPERATOR ?? `cli:${process.env.USER ?? 'operator'}`;
+export const OPERATOR = process.env.YIZHENG_OPERATOR ?? `cli:${process.env.USER ?? 'operator'}`;
 
 function fingerprint(der: Uint8Array): string {
   return (createHash('sm3').update(der).digest('hex').match(/../g) ?? []).join(':').toUpperCase();
@@ -83,6 +85,7 @@ export async function caInit(argv: string[]): Promise<number> {
     if (values.demo) {
       const ca = await initDemoCa(p, { actor: OPERATOR, ...(values.name ? { name: values.name } : {}) });
       await installDemoProfiles(p, values['base-url'] ?? 'http://localhost:8080');
+      await publishFeeSchedule(p, DEMO_FEE_ITEMS, OPERATOR);
       await ensureAuditKey(p.vault);
       const pool = await p.kmc.refillPool(Number(values.pool ?? 20));
       await checkpointAudit(p.store, await p.vault.signer(AUDIT_KEY_REF), p.clock.now());
@@ -95,6 +98,7 @@ export async function caInit(argv: string[]): Promise<number> {
           `  issuing CA 签发CA: ${ca.record.name}`,
           `    SM3 fingerprint: ${fingerprint(ca.certificate.der)}`,
           `  profiles: legal-person-sign, legal-person-enc, ocsp-signing; KMC pool: ${pool} keys`,
+          `  fee schedule 收费标准: version 1 (yizheng fees show)`,
           '',
         ].join('\n'),
       );
@@ -412,6 +416,18 @@ export async function history(argv: string[]): Promise<number> {
           `  ${c.role.padEnd(4)} ${c.serial}  ${c.status.padEnd(9)} ${c.notBefore.toISOString().slice(0, 10)} → ${c.notAfter.toISOString().slice(0, 10)}` +
           (c.revocationReason ? `  (${c.revocationReason})` : ''),
       ),
+      ...(h.media.length > 0
+        ? ['media 介质:', ...h.media.map((m) => `  ${m.serial}  ${m.model}  ${m.state}  ${m.pairId ?? ''}`)]
+        : []),
+      ...(h.charges.length > 0
+        ? [
+            'charges 收费:',
+            ...h.charges.map(
+              (c) =>
+                `  ${c.createdAt.toISOString()}  ${c.name}  ${(c.amountFen / 100).toFixed(2)} 元  ${c.status}  ${c.note}`,
+            ),
+          ]
+        : []),
     ];
     process.stdout.write(lines.join('\n') + '\n');
     return Exit.OK;

@@ -9,11 +9,19 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes, toHex } from '@yizheng/gm';
-import { CoreError, type IssuanceContext, Kmc, StoreKeyVault, systemClock } from '@yizheng/core';
+import {
+  CoreError,
+  type IssuanceContext,
+  Kmc,
+  type MediaContext,
+  SoPinVault,
+  StoreKeyVault,
+  systemClock,
+} from '@yizheng/core';
 import { openStore } from '@yizheng/store';
 
 /** An opened platform; `close` releases the database. */
-export interface CliPlatform extends IssuanceContext {
+export interface CliPlatform extends IssuanceContext, MediaContext {
   readonly dataDir: string;
   close(): Promise<void>;
 }
@@ -40,13 +48,12 @@ export async function openPlatform(options: { data?: string }): Promise<CliPlatf
   const store = await openStore(databaseUrl ? { databaseUrl } : { dataDir });
   try {
     const clock = systemClock;
-    const vault = new StoreKeyVault(
-      store,
-      secret('YIZHENG_MASTER_KEY', 'master.key', embedded, dataDir),
-      clock,
-    );
+    const masterSecret = secret('YIZHENG_MASTER_KEY', 'master.key', embedded, dataDir);
+    const vault = new StoreKeyVault(store, masterSecret, clock);
+    // SO PINs are sealed under the vault master secret, in their own key space ('so-pin')
+    const soPins = new SoPinVault(masterSecret);
     const kmc = new Kmc(store, secret('YIZHENG_KMC_MASTER_KEY', 'kmc-master.key', embedded, dataDir), clock);
-    return { store, vault, kmc, clock, dataDir, close: () => store.close() };
+    return { store, vault, kmc, soPins, clock, dataDir, close: () => store.close() };
   } catch (error) {
     await store.close();
     throw error;

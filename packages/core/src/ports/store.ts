@@ -23,6 +23,7 @@ import type {
   RevocationReason,
   VaultKeyRecord,
 } from '../model.js';
+import type { ServiceStoreTx } from './service-store.js';
 
 /** Filters of a certificate search; all given fields must match. */
 export interface CertificateQuery {
@@ -59,7 +60,7 @@ export interface Statistics {
 }
 
 /** Operations available inside a transaction (and, read-only, outside). */
-export interface StoreTx {
+export interface StoreTx extends ServiceStoreTx {
   // CAs and profiles
   insertCa(ca: CaRecord): Promise<void>;
   updateCa(
