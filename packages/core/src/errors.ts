@@ -24,6 +24,12 @@ export const CORE_ERROR_CODES = {
   YZ_ERR_KMC_UNSEAL: ['an escrowed key could not be unsealed with the KMC master key', 500],
   YZ_ERR_AUDIT: ['the audit entry could not be written or the chain does not verify', 500],
   YZ_ERR_INPUT: ['a request field is missing or malformed', 400],
+  YZ_ERR_UNKNOWN_ISSUER: [
+    'the certificate was not issued by a CA of this platform (no CA has its issuer name)',
+    400,
+  ],
+  YZ_ERR_CERT_SIGNATURE: ["the certificate's signature does not verify with its issuing CA's key", 400],
+  YZ_ERR_SERIAL_CONFLICT: ['a different certificate with this CA and serial is already on record', 409],
 } as const satisfies Record<string, readonly [string, number]>;
 
 export type CoreErrorCode = keyof typeof CORE_ERROR_CODES;

@@ -21,3 +21,6 @@ export * from './kmc-recovery.js';
 export * from './history.js';
 export * from './batch-revocation.js';
 export * from './crl-issuance.js';
+export * from './stock-certificate.js';
+export * from './stock-manifest.js';
+export * from './stock-import.js';
