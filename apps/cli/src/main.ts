@@ -27,6 +27,7 @@ import {
   stats,
   suspend,
 } from './ca/commands.js';
+import { stockImport } from './ca/stock-import-command.js';
 import { cmsVerify, crlShow, crlVerify, envelopeOpen, ocspShow } from './pki/status-commands.js';
 
 type Command = (argv: string[]) => number | Promise<number>;
@@ -42,6 +43,7 @@ const COMMANDS: Record<string, Command> = {
   resume,
   history,
   stats,
+  import: stockImport,
 };
 
 const GROUPS: Record<string, Record<string, Command>> = {
@@ -113,9 +115,11 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
   crl generate --out ca.crl [--hours N] [--pem]   the CA's full CRL from the store
   history USCC                                every application and certificate of a legal person
   stats [--days N] [--from DATE] [--to DATE] [--json]   counts by status, type, channel; expiring
+  import PATH… [--manifest FILE] [--ca ID]   stock certificates (存量证书) from PEM/DER files or
+             directories; manifest CSV uscc,name,legalRepresentative[,serial,status,revokedAt,reason]
 
 Planned (later issues; not available yet):
-  unlock, import — the rest of the lifecycle
+  unlock                                 — the rest of the lifecycle
   serve                                  — REST API, OCSP, CRL and LDAP on 8080/1389, web portal
 `;
 
