@@ -40,6 +40,7 @@ import {
   purge,
   unlock,
 } from './ca/service-commands.js';
+import { stockImport } from './ca/stock-import-command.js';
 import { cmsVerify, crlShow, crlVerify, envelopeOpen, ocspShow } from './pki/status-commands.js';
 
 type Command = (argv: string[]) => number | Promise<number>;
@@ -57,6 +58,7 @@ const COMMANDS: Record<string, Command> = {
   stats,
   unlock,
   purge,
+  import: stockImport,
 };
 
 const GROUPS: Record<string, Record<string, Command>> = {
@@ -147,9 +149,10 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
   purge [--dry-run]                           delete certificates ended > retention years ago
   history USCC                                every application and certificate of a legal person
   stats [--days N] [--from DATE] [--to DATE] [--json]   counts by status, type, channel; expiring
+  import PATH… [--manifest FILE] [--ca ID]   stock certificates (存量证书) from PEM/DER files or
+             directories; manifest CSV uscc,name,legalRepresentative[,serial,status,revokedAt,reason]
 
 Planned (later issues; not available yet):
-  import — stock certificates
   serve                                  — REST API, OCSP, CRL and LDAP on 8080/1389, web portal
 `;
 

@@ -33,6 +33,12 @@ export const CORE_ERROR_CODES = {
   YZ_ERR_MEDIUM_STATE: ['the medium cannot do this in its current state (stock, issued, lost, retired)', 409],
   YZ_ERR_UNLOCK_REPLAY: ['this unlock challenge was already answered; read a fresh one from the key', 409],
   YZ_ERR_RATE_LIMITED: ['too many requests of this kind for this object; try again later', 429],
+  YZ_ERR_UNKNOWN_ISSUER: [
+    'the certificate was not issued by a CA of this platform (no CA has its issuer name)',
+    400,
+  ],
+  YZ_ERR_CERT_SIGNATURE: ["the certificate's signature does not verify with its issuing CA's key", 400],
+  YZ_ERR_SERIAL_CONFLICT: ['a different certificate with this CA and serial is already on record', 409],
 } as const satisfies Record<string, readonly [string, number]>;
 
 export type CoreErrorCode = keyof typeof CORE_ERROR_CODES;

@@ -30,3 +30,6 @@ export * from './unlock-schemes.js';
 export * from './media.js';
 export * from './unlock.js';
 export * from './retention.js';
+export * from './stock-certificate.js';
+export * from './stock-manifest.js';
+export * from './stock-import.js';

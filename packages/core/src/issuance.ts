@@ -117,7 +117,8 @@ function serialHex(serial: bigint): string {
   return serial.toString(16).toUpperCase();
 }
 
-function recordOf(
+/** The store record of a certificate just issued or imported (status valid, created `at`). */
+export function recordOf(
   cert: Certificate,
   fields: Pick<
     CertificateRecord,
