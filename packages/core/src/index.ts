@@ -33,3 +33,4 @@ export * from './retention.js';
 export * from './stock-certificate.js';
 export * from './stock-manifest.js';
 export * from './stock-import.js';
+export * from './kmc-pool-refill.js';
