@@ -24,6 +24,14 @@ export const CORE_ERROR_CODES = {
   YZ_ERR_KMC_UNSEAL: ['an escrowed key could not be unsealed with the KMC master key', 500],
   YZ_ERR_AUDIT: ['the audit entry could not be written or the chain does not verify', 500],
   YZ_ERR_INPUT: ['a request field is missing or malformed', 400],
+  YZ_ERR_REGISTRY_UNAVAILABLE: [
+    'the legal-person registry (法人综合库) did not answer, timed out or answered outside its contract',
+    503,
+  ],
+  YZ_ERR_LEGAL_PERSON_INACTIVE: [
+    'the registry lists the legal person as deregistered (注销) or revoked (吊销): no new certificate',
+    409,
+  ],
 } as const satisfies Record<string, readonly [string, number]>;
 
 export type CoreErrorCode = keyof typeof CORE_ERROR_CODES;

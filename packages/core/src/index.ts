@@ -21,3 +21,7 @@ export * from './kmc-recovery.js';
 export * from './history.js';
 export * from './batch-revocation.js';
 export * from './crl-issuance.js';
+export * from './ports/legal-person-registry.js';
+export * from './registry-check.js';
+export * from './application-review.js';
+export * from './registry-sync.js';

@@ -28,7 +28,11 @@ export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 
 /** The migrations for one dialect, by name. */
 export function coreMigrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_core': migration0001Core(dialect), '0002_kmc_recovery': migration0002KmcRecovery(dialect) };
+  return {
+    '0001_core': migration0001Core(dialect),
+    '0002_kmc_recovery': migration0002KmcRecovery(dialect),
+    '0004_registry_review': migration0004RegistryReview(),
+  };
 }
 
 /** Runs every pending migration; throws the migrator's error (the failed one is rolled back). */
@@ -240,6 +244,22 @@ function migration0002KmcRecovery(dialect: StoreDialect): Migration {
         .addColumn('completed_at', t.time)
         .execute();
       await db.schema.createIndex('kmc_recovery_escrow').on('kmc_recovery').column('escrow_id').execute();
+    },
+  };
+}
+
+/**
+ * The manual review queue (R26) lists applications by state, oldest first: an index, so the queue
+ * stays one index range among millions of completed applications (R1).
+ */
+function migration0004RegistryReview(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createIndex('applications_state')
+        .on('applications')
+        .columns(['state', 'created_at'])
+        .execute();
     },
   };
 }
