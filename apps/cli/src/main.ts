@@ -41,6 +41,14 @@ import {
   unlock,
 } from './ca/service-commands.js';
 import { stockImport } from './ca/stock-import-command.js';
+import {
+  apply,
+  registryServeSim,
+  registrySync,
+  reviewApprove,
+  reviewList,
+  reviewReject,
+} from './ca/registry-commands.js';
 import { cmsVerify, crlShow, crlVerify, envelopeOpen, ocspShow } from './pki/status-commands.js';
 
 type Command = (argv: string[]) => number | Promise<number>;
@@ -48,6 +56,7 @@ type Command = (argv: string[]) => number | Promise<number>;
 /** Lifecycle commands without a group (yizheng issue …, yizheng revoke …). */
 const COMMANDS: Record<string, Command> = {
   issue,
+  apply,
   renew,
   change,
   reissue,
@@ -81,6 +90,8 @@ const GROUPS: Record<string, Record<string, Command>> = {
   },
   fees: { show: feesShow, publish: feesPublish },
   policy: { show: policyShow, set: policySet },
+  review: { list: reviewList, approve: reviewApprove, reject: reviewReject },
+  registry: { sync: registrySync, 'serve-sim': registryServeSim },
 };
 
 export const HELP = `yizheng — legal-person digital certificate platform (一证) on SM2/SM3/SM4
@@ -128,10 +139,19 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
   ca list
   issue --csr REQ.pem --uscc USCC --name NAME [--rep 法定代表人] [--out DIR] [--skf]
              dual certificate (新办): sign.pem, enc.pem, csr-response.der, chain.pem
+  apply --csr REQ.pem --uscc USCC --name NAME --legal-rep 法定代表人 [--registry URL|sim] [--out DIR]
+             新办 checked against the legal-person registry (法人综合库, R26): issued on a
+             match, else sent to review with the differences; deregistered/revoked: refused
+  review list | review approve ID [--out DIR] [--note T] | review reject ID --reason R
+             the manual review queue; the approver must not be the submitter (YIZHENG_OPERATOR)
+  registry sync [--since DATE] [--registry URL|sim]   registry events: certificates of
+             deregistered (注销) / revoked (吊销) legal persons revoked; changes (变更) listed
+  registry serve-sim [--port P]               the seeded registry simulator over HTTP
+             registry: in-process simulator by default; YIZHENG_REGISTRY_URL for a gateway
   renew|change|reissue --serial HEX --csr REQ.pem [--out DIR] [--name N --uscc U --rep R]
              更新 +1 year / 变更 same expiry, old superseded / 补办 same expiry, old revoked
   revoke|suspend|resume --serial HEX [--reason R] [--note TEXT]   acts on the pair
-  revoke --batch NOTICE.csv                   registry notice: USCC,deregistered|closed|inactive[,note]
+  revoke --batch NOTICE.csv                   registry notice: USCC,deregistered|closed|inactive|revoked[,note]
   kmc refill [--count N]                      pre-generate KMC encryption key pairs
   kmc recover request --serial ENC-SERIAL --reason TEXT | approve --id ID |
               deliver --id ID --csr REQ.pem --out env.der   two approvers ≠ requester (YIZHENG_OPERATOR)

@@ -1,21 +1,23 @@
 /**
  * Batch revocation from a registry notice (批量撤销, R23): the provincial registry (法人综合库)
- * publishes legal persons that were deregistered, closed or are long inactive; every valid or
- * suspended pair of each is revoked (cessationOfOperation) and the legal person's registry status
- * recorded. Each legal person is its own transaction, so one bad line does not hold up the
- * thousands behind it; the result says, line by line, what happened and why.
+ * publishes legal persons that were deregistered, closed or are long inactive, or whose licence
+ * was revoked (吊销); every valid or suspended pair of each is revoked — cessationOfOperation, or
+ * privilegeWithdrawn for a revoked licence, since the authority withdrew the right to operate —
+ * and the legal person's registry status recorded. Each legal person is its own transaction, so
+ * one bad line does not hold up the thousands behind it; the result says, line by line, what
+ * happened and why.
  */
 import { isValidUscc } from '@yizheng/pki';
 import { appendAudit } from './audit.js';
 import type { CaContext } from './ca.js';
 import { type CoreErrorCode, isCoreError } from './errors.js';
-import type { LegalPersonRecord } from './model.js';
+import type { LegalPersonRecord, RevocationReason } from './model.js';
 import { changePairStatus } from './revocation.js';
 
 /** One line of a registry notice. */
 export interface NoticeEntry {
   readonly uscc: string;
-  readonly event: 'deregistered' | 'closed' | 'inactive';
+  readonly event: 'deregistered' | 'closed' | 'inactive' | 'revoked';
   /** Notice number or text, audited with each revocation. */
   readonly note?: string;
 }
@@ -29,7 +31,18 @@ const REGISTRY_STATUS: Record<NoticeEntry['event'], LegalPersonRecord['registryS
   deregistered: 'deregistered',
   closed: 'revoked',
   inactive: 'revoked',
+  revoked: 'revoked',
 };
+
+/** The CRL reason each event revokes with. */
+const CRL_REASON: Record<NoticeEntry['event'], RevocationReason> = {
+  deregistered: 'cessationOfOperation',
+  closed: 'cessationOfOperation',
+  inactive: 'cessationOfOperation',
+  revoked: 'privilegeWithdrawn',
+};
+
+const EVENTS = Object.keys(CRL_REASON) as NoticeEntry['event'][];
 
 /** Parses notice text: one `USCC,event[,note]` per line; blank lines and `#` comments skipped. */
 export function parseNotice(text: string): {
@@ -44,12 +57,17 @@ export function parseNotice(text: string): {
     const [uscc = '', event = '', ...note] = line.split(',').map((f) => f.trim());
     if (!isValidUscc(uscc))
       errors.push({ line: i + 1, message: `${uscc} is not a valid unified social credit code` });
-    else if (event !== 'deregistered' && event !== 'closed' && event !== 'inactive')
+    else if (!EVENTS.includes(event as NoticeEntry['event']))
       errors.push({
         line: i + 1,
-        message: `event must be deregistered, closed or inactive, got ${JSON.stringify(event)}`,
+        message: `event must be ${EVENTS.join(', ')}, got ${JSON.stringify(event)}`,
       });
-    else entries.push({ uscc, event, ...(note.length ? { note: note.join(',') } : {}) });
+    else
+      entries.push({
+        uscc,
+        event: event as NoticeEntry['event'],
+        ...(note.length ? { note: note.join(',') } : {}),
+      });
   });
   return { entries, errors };
 }
@@ -79,7 +97,7 @@ export async function revokeFromNotice(
         for (const c of live) pairs.set(c.pairId, [...(pairs.get(c.pairId) ?? []), c]);
         for (const pair of pairs.values())
           await changePairStatus(tx, pair, 'revoke', {
-            reason: 'cessationOfOperation',
+            reason: CRL_REASON[entry.event],
             actor: options.actor,
             now,
             note: entry.note ?? `registry notice: ${entry.event}`,

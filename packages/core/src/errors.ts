@@ -39,6 +39,14 @@ export const CORE_ERROR_CODES = {
   ],
   YZ_ERR_CERT_SIGNATURE: ["the certificate's signature does not verify with its issuing CA's key", 400],
   YZ_ERR_SERIAL_CONFLICT: ['a different certificate with this CA and serial is already on record', 409],
+  YZ_ERR_REGISTRY_UNAVAILABLE: [
+    'the legal-person registry (法人综合库) did not answer, timed out or answered outside its contract',
+    503,
+  ],
+  YZ_ERR_LEGAL_PERSON_INACTIVE: [
+    'the registry lists the legal person as deregistered (注销) or revoked (吊销): no new certificate',
+    409,
+  ],
 } as const satisfies Record<string, readonly [string, number]>;
 
 export type CoreErrorCode = keyof typeof CORE_ERROR_CODES;

@@ -34,3 +34,7 @@ export * from './stock-certificate.js';
 export * from './stock-manifest.js';
 export * from './stock-import.js';
 export * from './kmc-pool-refill.js';
+export * from './ports/legal-person-registry.js';
+export * from './registry-check.js';
+export * from './application-review.js';
+export * from './registry-sync.js';

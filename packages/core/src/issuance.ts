@@ -141,11 +141,18 @@ export function recordOf(
   };
 }
 
-/** Checks the request's proof of possession and returns the holder's signing key (coded errors). */
-function holderKey(request: Uint8Array | string): { key: Sm2PublicKey; spki: Uint8Array } {
+/**
+ * Checks the request's proof of possession and returns the holder's signing key, its
+ * SubjectPublicKeyInfo and the request's DER (coded errors).
+ */
+export function holderKey(request: Uint8Array | string): {
+  key: Sm2PublicKey;
+  spki: Uint8Array;
+  der: Uint8Array;
+} {
   try {
     const csr = parseCertificationRequest(request);
-    return { key: verifyCertificationRequest(csr), spki: csr.subjectPublicKeyInfo };
+    return { key: verifyCertificationRequest(csr), spki: csr.subjectPublicKeyInfo, der: csr.der };
   } catch (error) {
     if (isGmError(error))
       throw new CoreError('YZ_ERR_INPUT', `certificate request: ${error.code}: ${error.message}`);
@@ -178,6 +185,12 @@ export interface IssueRule {
     tx: StoreTx,
     issued: { applicationId: string; pairId: string; now: Date },
   ) => Promise<void>;
+  /**
+   * An application already on record (one approved after manual review, R26) that this issuance
+   * completes, instead of opening a new one; its data is replaced by `applicationData` plus the
+   * profiles used.
+   */
+  readonly applicationId?: string;
 }
 
 /** Issues a new dual pair under `rule` (新办 and the steps that replace a pair). */
@@ -258,24 +271,33 @@ async function issueInTransaction(
     registryStatus: existing?.registryStatus ?? 'unknown',
     updatedAt: now,
   });
-  const applicationId = `app-${randomUUID()}`;
+  const applicationId = rule.applicationId ?? `app-${randomUUID()}`;
   const pairId = `pair-${randomUUID()}`;
-  await tx.insertApplication({
-    id: applicationId,
-    uscc,
-    businessType,
-    channel: input.channel,
-    state: 'completed',
-    actor: input.actor,
-    data: {
-      ...rule.applicationData,
-      ...(rule.predecessorPairId ? { predecessorPairId: rule.predecessorPairId } : {}),
-      signProfile: `${p.signProfile.id}@${p.signProfile.version}`,
-      encProfile: `${p.encProfile.id}@${p.encProfile.version}`,
-    },
-    createdAt: now,
-    updatedAt: now,
-  });
+  const data = {
+    ...rule.applicationData,
+    ...(rule.predecessorPairId ? { predecessorPairId: rule.predecessorPairId } : {}),
+    signProfile: `${p.signProfile.id}@${p.signProfile.version}`,
+    encProfile: `${p.encProfile.id}@${p.encProfile.version}`,
+  };
+  if (rule.applicationId)
+    await tx.updateApplication(applicationId, {
+      state: 'completed',
+      actor: input.actor,
+      data,
+      updatedAt: now,
+    });
+  else
+    await tx.insertApplication({
+      id: applicationId,
+      uscc,
+      businessType,
+      channel: input.channel,
+      state: 'completed',
+      actor: input.actor,
+      data,
+      createdAt: now,
+      updatedAt: now,
+    });
   const notAfter =
     rule.notAfter?.(now, p.signProfile.definition) ??
     new Date(now.getTime() + p.signProfile.definition.validityDays * DAY);

@@ -346,6 +346,21 @@ export class KyselyStoreTx extends KyselyServiceStoreTx implements StoreTx {
     return rows.map((row) => applicationFromRow(this.codec, row));
   }
 
+  async listApplicationsByState(
+    state: ApplicationRecord['state'],
+    limit: number,
+  ): Promise<ApplicationRecord[]> {
+    const rows = await this.db
+      .selectFrom('applications')
+      .selectAll()
+      .where('state', '=', state)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => applicationFromRow(this.codec, row));
+  }
+
   // certificates
 
   async insertCertificate(cert: CertificateRecord): Promise<void> {

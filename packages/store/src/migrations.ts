@@ -26,6 +26,7 @@ export function coreMigrations(dialect: StoreDialect): Record<string, Migration>
     '0001_core': migration0001Core(dialect),
     '0002_kmc_recovery': migration0002KmcRecovery(dialect),
     '0003_service': migration0003Service(dialect),
+    '0004_registry_review': migration0004RegistryReview(),
   };
 }
 
@@ -233,6 +234,22 @@ function migration0002KmcRecovery(dialect: StoreDialect): Migration {
         .addColumn('completed_at', t.time)
         .execute();
       await db.schema.createIndex('kmc_recovery_escrow').on('kmc_recovery').column('escrow_id').execute();
+    },
+  };
+}
+
+/**
+ * The manual review queue (R26) lists applications by state, oldest first: an index, so the queue
+ * stays one index range among millions of completed applications (R1).
+ */
+function migration0004RegistryReview(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createIndex('applications_state')
+        .on('applications')
+        .columns(['state', 'created_at'])
+        .execute();
     },
   };
 }

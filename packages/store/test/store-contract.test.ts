@@ -403,6 +403,21 @@ describe.each([sqlite, postgres])('store contract on $name', (backend) => {
     await expectConflict(store.read.insertApplication(later), 'application');
   });
 
+  it('ok/listApplicationsByState: the review queue, oldest first, at most limit (R26)', async () => {
+    const reviews = [3, 1, 2].map((n) => ({ ...application(`app-r${n}`, at(n)), state: 'review' as const }));
+    for (const a of reviews) await store.read.insertApplication(a);
+    await store.read.insertApplication(application('app-s', at(0)));
+    const byAge = [...reviews].sort((a, b) => +a.createdAt - +b.createdAt);
+    expect(await store.read.listApplicationsByState('review', 10)).toStrictEqual(byAge);
+    expect(await store.read.listApplicationsByState('review', 2)).toStrictEqual(byAge.slice(0, 2));
+    await store.read.updateApplication('app-r1', { state: 'rejected' });
+    expect((await store.read.listApplicationsByState('review', 10)).map((a) => a.id)).toEqual([
+      'app-r2',
+      'app-r3',
+    ]);
+    expect(await store.read.listApplicationsByState('approved', 10)).toEqual([]);
+  });
+
   it('ok/round trip: certificates with every field set and with nulls; status changes', async () => {
     const full = cert('7F3A', {
       role: 'enc',

@@ -50,7 +50,7 @@ import { CliError, Exit } from '../cli-error.js';
 import { parseOptions, readInput, required, writeOutput } from '../io.js';
 import { type CliPlatform, withPlatform } from './context.js';
 
-function ensureWritableDir(dir: string): void {
+export function ensureWritableDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
@@ -164,7 +164,7 @@ export async function caList(argv: string[]): Promise<number> {
 }
 
 /** Writes an issued pair's files and prints its serials. */
-function writePair(pair: IssuedPair, out: string, skf: boolean, verb: string): void {
+export function writePair(pair: IssuedPair, out: string, skf: boolean, verb: string): void {
   writeOutput(join(out, 'sign.pem'), certificateToPem(pair.signCertificate));
   writeOutput(join(out, 'enc.pem'), certificateToPem(pair.encCertificate));
   writeOutput(join(out, 'csr-response.der'), pair.csrResponse);
@@ -234,9 +234,9 @@ function statusCommand(step: 'revoke' | 'suspend' | 'resume') {
   };
 }
 /**
- * revoke --batch NOTICE: a registry notice, one `USCC,deregistered|closed|inactive[,note]` per
- * line; a malformed file is refused whole (nothing revoked), then each legal person is revoked
- * in its own transaction with progress on stderr.
+ * revoke --batch NOTICE: a registry notice, one `USCC,deregistered|closed|inactive|revoked[,note]`
+ * per line; a malformed file is refused whole (nothing revoked), then each legal person is
+ * revoked in its own transaction with progress on stderr.
  */
 async function revokeBatch(file: string, data: string | undefined): Promise<number> {
   const { entries, errors } = parseNotice(Buffer.from(readInput(file)).toString('utf8'));

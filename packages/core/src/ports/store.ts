@@ -91,6 +91,8 @@ export interface StoreTx extends ServiceStoreTx {
   ): Promise<void>;
   getApplication(id: string): Promise<ApplicationRecord | undefined>;
   listApplications(uscc: string): Promise<ApplicationRecord[]>;
+  /** Applications in `state`, oldest first, at most `limit` (the manual review queue, R26). */
+  listApplicationsByState(state: ApplicationRecord['state'], limit: number): Promise<ApplicationRecord[]>;
 
   // certificates
   /** Inserts a certificate; a duplicate (caId, serial) is `StoreConflictError` with `what: 'serial'`. */
