@@ -150,6 +150,10 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
              registry: in-process simulator by default; YIZHENG_REGISTRY_URL for a gateway
   renew|change|reissue --serial HEX --csr REQ.pem [--out DIR] [--name N --uscc U --rep R]
              更新 +1 year / 变更 same expiry, old superseded / 补办 same expiry, old revoked
+  issue, apply, renew, change and reissue also take [--channel counter|online|api|mobile|cli]
+             [--agent 经办人姓名,身份证号[,手机]] [--materials KIND:FILE[,KIND:FILE…]]
+             (KIND: business-licence, id-card, authorisation-letter, application-form, other;
+             files are kept as SM3 hash, size and name with the application)
   revoke|suspend|resume --serial HEX [--reason R] [--note TEXT]   acts on the pair
   revoke --batch NOTICE.csv                   registry notice: USCC,deregistered|closed|inactive|revoked[,note]
   kmc refill [--count N]                      pre-generate KMC encryption key pairs

@@ -47,6 +47,7 @@ describe('yizheng media / unlock / fees / policy / purge', () => {
         'req.pem',
       ]).status,
     ).toBe(0);
+    writeFileSync(scratch.path('licence.pdf'), '营业执照扫描件 (fictional)');
     const issued = yz([
       'issue',
       '--csr',
@@ -57,6 +58,12 @@ describe('yizheng media / unlock / fees / policy / purge', () => {
       '嘉兴某某电子有限公司',
       '--out',
       'out',
+      '--channel',
+      'counter',
+      '--agent',
+      '王小明,330106199003070022,13800000000',
+      '--materials',
+      'business-licence:licence.pdf',
     ]);
     expect(issued.status, issued.stderr).toBe(0);
     const serial = /sign(?:ing)?[^\n]*?([0-9A-F]{20,})/i.exec(issued.stdout)?.[1];
@@ -124,6 +131,21 @@ describe('yizheng media / unlock / fees / policy / purge', () => {
     const history = yz(['history', '91330201MA2C3D4E55']);
     expect(history.stdout).toMatch(/media 介质:\n {2}FT3000GM-880001 {2}FT-ePass3000GM {2}issued/);
     expect(history.stdout).toMatch(/unlock/);
+    expect(history.stdout).toMatch(/agent 经办人 王小明 330106\*{8}0022/);
+    expect(history.stdout).toMatch(/material 材料 business-licence licence\.pdf SM3 [0-9a-f]{16}…/);
+    expect(history.stdout).not.toMatch(/330106199003070022/);
+    const badAgent = yz([
+      'issue',
+      '--csr',
+      'req.pem',
+      '--uscc',
+      '91330201MA2C3D4E55',
+      '--name',
+      'x',
+      '--agent',
+      '王小明,330106199003070021',
+    ]);
+    expect(badAgent.stderr).toMatch(/YZ_ERR_INPUT.*GB 11643/);
     expect(yz(['audit', 'verify']).status).toBe(0);
   });
 

@@ -28,6 +28,7 @@ import {
 import type { ApplicationRecord } from './model.js';
 import type { LegalPersonRegistry, RegistryStatus } from './ports/legal-person-registry.js';
 import type { Store, StoreTx } from './ports/store.js';
+import { checkApplicant } from './applicant.js';
 import { type AppliedLegalPerson, type RegistryCheck, checkRegistry } from './registry-check.js';
 
 /** Issuance plus the registry. */
@@ -53,7 +54,7 @@ export interface ReviewData {
   readonly legalPerson: AppliedLegalPerson;
   readonly registryCheck: RegistryCheck & { readonly checkedAt: string };
   readonly submittedBy: string;
-  readonly issue: Pick<IssueDualInput, 'caId' | 'signProfile' | 'encProfile'>;
+  readonly issue: Pick<IssueDualInput, 'caId' | 'signProfile' | 'encProfile' | 'applicant'>;
 }
 
 const STATUS_WORDS: Record<RegistryStatus, string> = {
@@ -132,6 +133,7 @@ export async function submitApplication(
       ...(input.caId ? { caId: input.caId } : {}),
       ...(input.signProfile ? { signProfile: input.signProfile } : {}),
       ...(input.encProfile ? { encProfile: input.encProfile } : {}),
+      ...(input.applicant ? { applicant: checkApplicant(input.applicant) } : {}),
     },
   };
   const application = await context.store.transaction(async (tx) => {

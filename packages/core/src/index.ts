@@ -38,3 +38,4 @@ export * from './ports/legal-person-registry.js';
 export * from './registry-check.js';
 export * from './application-review.js';
 export * from './registry-sync.js';
+export * from './applicant.js';

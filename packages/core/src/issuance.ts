@@ -19,6 +19,7 @@ import {
   randomSerialNumber,
   verifyCertificationRequest,
 } from '@yizheng/pki';
+import { type ApplicantDetails, checkApplicant } from './applicant.js';
 import { appendAudit } from './audit.js';
 import { type CaContext, type IssuingCa, loadIssuingCa } from './ca.js';
 import { CoreError } from './errors.js';
@@ -56,6 +57,8 @@ export interface IssueDualInput {
   readonly signProfile?: string;
   readonly encProfile?: string;
   readonly delivery?: KeyDelivery;
+  /** The agent (经办人) and the materials handed in, by SM3 hash (kept with the application). */
+  readonly applicant?: ApplicantDetails;
 }
 
 /** The issued pair and what goes back to the holder. */
@@ -208,6 +211,7 @@ export async function issuePair(
   if (typeof name !== 'string' || name.trim() === '')
     throw new CoreError('YZ_ERR_INPUT', 'the legal person name is required');
   const holder = holderKey(input.request);
+  const applicant = input.applicant ? checkApplicant(input.applicant) : undefined;
   const ca = await loadIssuingCa(context.store, input.caId);
   const signProfile = await loadProfile(context.store, input.signProfile ?? 'legal-person-sign');
   const encProfile = await loadProfile(context.store, input.encProfile ?? 'legal-person-enc');
@@ -220,7 +224,7 @@ export async function issuePair(
         issueInTransaction(
           tx,
           context,
-          input,
+          applicant ? { ...input, applicant } : input,
           { ca, holder, signProfile, encProfile, signIssuer, encIssuer },
           rule,
         ),
@@ -278,6 +282,8 @@ async function issueInTransaction(
     ...(rule.predecessorPairId ? { predecessorPairId: rule.predecessorPairId } : {}),
     signProfile: `${p.signProfile.id}@${p.signProfile.version}`,
     encProfile: `${p.encProfile.id}@${p.encProfile.version}`,
+    ...(input.applicant?.agent ? { agent: { ...input.applicant.agent } } : {}),
+    ...(input.applicant?.materials ? { materials: input.applicant.materials.map((m) => ({ ...m })) } : {}),
   };
   if (rule.applicationId)
     await tx.updateApplication(applicationId, {

@@ -7,6 +7,9 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AUDIT_KEY_REF,
+  type AgentDetails,
+  type MaterialDetails,
+  maskIdNumber,
   DEMO_FEE_ITEMS,
   publishFeeSchedule,
   type RevocationReason,
@@ -49,6 +52,7 @@ import { encodePem } from '@yizheng/gm';
 import { CliError, Exit } from '../cli-error.js';
 import { parseOptions, readInput, required, writeOutput } from '../io.js';
 import { type CliPlatform, withPlatform } from './context.js';
+import { APPLICANT_OPTIONS, applicantOption, channelOption } from './options.js';
 
 export function ensureWritableDir(dir: string): void {
   try {
@@ -189,9 +193,10 @@ export function writePair(pair: IssuedPair, out: string, skf: boolean, verb: str
  */
 export async function issue(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv, {
-    strings: ['data', 'csr', 'uscc', 'name', 'rep', 'out', 'ca', 'channel'],
+    strings: ['data', 'csr', 'uscc', 'name', 'rep', 'out', 'ca', 'channel', ...APPLICANT_OPTIONS],
     booleans: ['skf'],
   });
+  const applicant = applicantOption(values);
   const out = values.out ?? '.';
   const request = readInput(required(values.csr, 'csr'));
   // the output directory must be writable before anything is issued: the certificates are
@@ -205,10 +210,11 @@ export async function issue(argv: string[]): Promise<number> {
         name: required(values.name, 'name'),
         ...(values.rep ? { legalRepresentative: values.rep } : {}),
       },
-      channel: 'cli',
+      channel: channelOption(values.channel, 'cli'),
       actor: OPERATOR,
       ...(values.ca ? { caId: values.ca } : {}),
       ...(values.skf ? { delivery: 'skf-enveloped-key-blob' as const } : {}),
+      ...applicant,
     });
     writePair(pair, out, values.skf, 'issued 已签发');
     return Exit.OK;
@@ -317,14 +323,25 @@ function replaceCommand(step: 'renew' | 'change' | 'reissue') {
   const verb = { renew: 'renewed 已更新', change: 'changed 已变更', reissue: 'reissued 已补办' }[step];
   return async (argv: string[]): Promise<number> => {
     const { values } = parseOptions(argv, {
-      strings: ['data', 'serial', 'csr', 'out', 'ca', 'name', 'uscc', 'rep', 'channel', 'note'],
+      strings: [
+        'data',
+        'serial',
+        'csr',
+        'out',
+        'ca',
+        'name',
+        'uscc',
+        'rep',
+        'channel',
+        'note',
+        ...APPLICANT_OPTIONS,
+      ],
       booleans: ['skf'],
     });
     const out = values.out ?? '.';
     const request = readInput(required(values.csr, 'csr'));
-    const channel = (values.channel ?? 'counter') as 'counter' | 'online' | 'api' | 'mobile' | 'cli';
-    if (!['counter', 'online', 'api', 'mobile', 'cli'].includes(channel))
-      throw new CliError('YZ_ERR_USAGE', '--channel must be counter, online, api, mobile or cli');
+    const channel = channelOption(values.channel);
+    const applicant = applicantOption(values);
     ensureWritableDir(out);
     return withPlatform(values, async (p) => {
       const pair = await run(p, {
@@ -335,6 +352,7 @@ function replaceCommand(step: 'renew' | 'change' | 'reissue') {
         ...(values.ca ? { caId: values.ca } : {}),
         ...(values.note ? { note: values.note } : {}),
         ...(values.skf ? { delivery: 'skf-enveloped-key-blob' as const } : {}),
+        ...applicant,
         ...(values.name
           ? {
               legalPerson: {
@@ -406,10 +424,15 @@ export async function history(argv: string[]): Promise<number> {
       `${h.legalPerson.name} 统一社会信用代码 ${h.legalPerson.uscc}` +
         (h.legalPerson.legalRepresentative ? ` 法定代表人 ${h.legalPerson.legalRepresentative}` : ''),
       'applications 业务记录:',
-      ...h.applications.map(
-        (a) =>
+      ...h.applications.flatMap((a) => {
+        const agent = a.data.agent as AgentDetails | undefined;
+        const materials = (a.data.materials as MaterialDetails[] | undefined) ?? [];
+        return [
           `  ${a.createdAt.toISOString()}  ${a.businessType.padEnd(8)} ${a.channel.padEnd(8)} ${a.state.padEnd(9)} ${a.actor}  ${a.id}`,
-      ),
+          ...(agent ? [`      agent 经办人 ${agent.name} ${maskIdNumber(agent.idNumber)}`] : []),
+          ...materials.map((m) => `      material 材料 ${m.kind} ${m.fileName} SM3 ${m.sm3.slice(0, 16)}…`),
+        ];
+      }),
       'certificates 证书:',
       ...h.certificates.map(
         (c) =>

@@ -17,6 +17,7 @@ import { CliError, Exit } from '../cli-error.js';
 import { parseOptions, readInput, required } from '../io.js';
 import { OPERATOR, ensureWritableDir, writePair } from './commands.js';
 import { withPlatform } from './context.js';
+import { APPLICANT_OPTIONS, applicantOption, channelOption } from './options.js';
 import { openRegistry } from './registry.js';
 
 const FIELD_WORDS = { name: 'name 名称', legalRepresentative: 'legal representative 法定代表人' } as const;
@@ -40,14 +41,24 @@ function describeCheck(check: RegistryCheck & { checkedAt?: string }, uscc: stri
  */
 export async function apply(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv, {
-    strings: ['data', 'csr', 'uscc', 'name', 'legal-rep', 'registry', 'out', 'ca', 'channel'],
+    strings: [
+      'data',
+      'csr',
+      'uscc',
+      'name',
+      'legal-rep',
+      'registry',
+      'out',
+      'ca',
+      'channel',
+      ...APPLICANT_OPTIONS,
+    ],
     booleans: ['skf'],
   });
   const out = values.out ?? '.';
   const request = readInput(required(values.csr, 'csr'));
-  const channel = (values.channel ?? 'counter') as 'counter' | 'online' | 'api' | 'mobile' | 'cli';
-  if (!['counter', 'online', 'api', 'mobile', 'cli'].includes(channel))
-    throw new CliError('YZ_ERR_USAGE', '--channel must be counter, online, api, mobile or cli');
+  const channel = channelOption(values.channel);
+  const applicant = applicantOption(values);
   const legalPerson = {
     uscc: required(values.uscc, 'uscc'),
     name: required(values.name, 'name'),
@@ -66,6 +77,7 @@ export async function apply(argv: string[]): Promise<number> {
         actor: OPERATOR,
         ...(values.ca ? { caId: values.ca } : {}),
         ...(values.skf ? { delivery: 'skf-enveloped-key-blob' as const } : {}),
+        ...applicant,
       },
     );
     process.stdout.write(describeCheck(result.check, legalPerson.uscc).join('\n') + '\n');

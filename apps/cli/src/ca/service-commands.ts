@@ -14,21 +14,12 @@ import {
   setMediumState,
   unlockMedium,
   updateServicePolicy,
-  type Channel,
 } from '@yizheng/core';
 import { CliError, Exit } from '../cli-error.js';
 import { parseOptions, readInput, required } from '../io.js';
 import { OPERATOR } from './commands.js';
 import { withPlatform } from './context.js';
-
-const CHANNELS: readonly Channel[] = ['counter', 'online', 'api', 'mobile', 'cli'];
-
-function channelOption(value: string | undefined): Channel {
-  const channel = (value ?? 'counter') as Channel;
-  if (!CHANNELS.includes(channel))
-    throw new CliError('YZ_ERR_USAGE', `--channel must be one of ${CHANNELS.join(', ')}`);
-  return channel;
-}
+import { channelOption } from './options.js';
 
 /** media receive --model M [--scheme S] SERIAL… | media personalise --medium S --serial HEX |
  *  media so-pin --medium S --reason R | media lost|retire --medium S --reason R */
