@@ -17,15 +17,19 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** `yz(args, operator?)` for one scratch directory; `operator` becomes YIZHENG_OPERATOR. */
+/**
+ * `yz(args, operator?)` for one scratch directory; `operator` becomes YIZHENG_OPERATOR; `env`
+ * adds variables (e.g. DATABASE_URL and master keys for a PostgreSQL run).
+ */
 export function cliRunner(
   scratch: Scratch,
   defaultOperator: string,
+  env: Readonly<Record<string, string>> = {},
 ): (args: string[], operator?: string) => CliRun {
   return (args, operator = defaultOperator) => {
     const result = spawnSync(process.execPath, [BIN, ...args], {
       cwd: scratch.dir,
-      env: { ...ENV, YIZHENG_OPERATOR: operator },
+      env: { ...ENV, ...env, YIZHENG_OPERATOR: operator },
     });
     return { status: result.status, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
   };

@@ -169,7 +169,8 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
              解锁 (R22): SO-PIN response for the key's random; single use, rate-limited
   fees show [--json] | fees publish FILE.json  published fee schedule 收费标准 (R17)
   policy show | policy set [--service-from D --service-to D] [--max-unlocks-per-day N]
-             [--retention-years N]             service period 服务期 (R24), retention (R7)
+             [--retention-years N] [--renewal-window-days N] [--renewal-grace-days N]
+             service period 服务期 (R24), unlock rate, retention (R7), renewal window (R19)
   purge [--dry-run]                           delete certificates ended > retention years ago
   history USCC                                every application and certificate of a legal person
   stats [--days N] [--from DATE] [--to DATE] [--json]   counts by status, type, channel; expiring

@@ -25,18 +25,13 @@ import type { CertificateRecord } from './model.js';
 import type { StoreTx } from './ports/store.js';
 import { changePairStatus, findPair } from './revocation.js';
 
-/** Lifecycle policy: configurable renewal window (fees: the published schedule, fees.ts). */
+/** A renewal window for one call; by default the stored service policy's (service-policy.ts). */
 export interface LifecyclePolicy {
   /** Renewal opens this many days before notAfter (R19: "the renewal window is configurable"). */
   readonly renewalWindowDays: number;
   /** Renewal stays possible this many days after expiry (expired certificates renewed at the counter). */
   readonly renewalGraceDays: number;
 }
-
-export const DEFAULT_LIFECYCLE_POLICY: LifecyclePolicy = {
-  renewalWindowDays: 90,
-  renewalGraceDays: 30,
-};
 
 const DAY = 86_400_000;
 
@@ -86,7 +81,7 @@ async function recheck(
 
 /** 更新 renew: new pair valid until old notAfter + 1 year; the old pair runs out on its own. */
 export async function renewPair(context: IssuanceContext, input: ReplaceInput): Promise<IssuedPair> {
-  const policy = input.policy ?? DEFAULT_LIFECYCLE_POLICY;
+  const policy = input.policy ?? (await loadServicePolicy(context.store.read));
   const { pair, sign, legalPerson } = await loadOld(context, input);
   const now = context.clock.now();
   const opens = sign.notAfter.getTime() - policy.renewalWindowDays * DAY;

@@ -8,6 +8,8 @@
  * - `maxUnlocksPerDay`: unlock responses per medium in any 24 hours (abuse brake on R22).
  * - `retentionYears`: how long an ended certificate is kept before the purge may delete it;
  *   never below 5 (R7).
+ * - `renewalWindowDays` / `renewalGraceDays`: renewal opens this many days before expiry and
+ *   stays possible this many days after (R19 "the renewal window is configurable").
  */
 import { appendAudit } from './audit.js';
 import { CoreError } from './errors.js';
@@ -18,6 +20,8 @@ export interface ServicePolicy {
   readonly servicePeriod: { readonly from: Date; readonly to: Date } | null;
   readonly maxUnlocksPerDay: number;
   readonly retentionYears: number;
+  readonly renewalWindowDays: number;
+  readonly renewalGraceDays: number;
 }
 
 /** R7: certificates stay stored at least five years after they end. */
@@ -27,6 +31,8 @@ export const DEFAULT_SERVICE_POLICY: ServicePolicy = {
   servicePeriod: null,
   maxUnlocksPerDay: 3,
   retentionYears: MIN_RETENTION_YEARS,
+  renewalWindowDays: 90,
+  renewalGraceDays: 30,
 };
 
 const SETTING_KEY = 'service-policy';
@@ -34,11 +40,9 @@ const SETTING_KEY = 'service-policy';
 /** The policy in force (defaults for what was never set). */
 export async function loadServicePolicy(tx: StoreTx): Promise<ServicePolicy> {
   const stored = (await tx.getSetting(SETTING_KEY)) as
-    | {
+    | (Partial<Omit<ServicePolicy, 'servicePeriod'>> & {
         servicePeriod?: { from: string; to: string } | null;
-        maxUnlocksPerDay?: number;
-        retentionYears?: number;
-      }
+      })
     | undefined;
   if (stored === undefined) return DEFAULT_SERVICE_POLICY;
   return {
@@ -47,6 +51,8 @@ export async function loadServicePolicy(tx: StoreTx): Promise<ServicePolicy> {
       : null,
     maxUnlocksPerDay: stored.maxUnlocksPerDay ?? DEFAULT_SERVICE_POLICY.maxUnlocksPerDay,
     retentionYears: stored.retentionYears ?? DEFAULT_SERVICE_POLICY.retentionYears,
+    renewalWindowDays: stored.renewalWindowDays ?? DEFAULT_SERVICE_POLICY.renewalWindowDays,
+    renewalGraceDays: stored.renewalGraceDays ?? DEFAULT_SERVICE_POLICY.renewalGraceDays,
   };
 }
 
@@ -62,6 +68,9 @@ export function checkServicePolicy(policy: ServicePolicy): ServicePolicy {
       'YZ_ERR_INPUT',
       `retentionYears must be a whole number ≥ ${MIN_RETENTION_YEARS} (R7: kept five years after expiry or revocation)`,
     );
+  for (const field of ['renewalWindowDays', 'renewalGraceDays'] as const)
+    if (!Number.isInteger(policy[field]) || policy[field] < 0 || policy[field] > 3660)
+      throw new CoreError('YZ_ERR_INPUT', `${field} must be a whole number of days from 0 to 3660`);
   return policy;
 }
 
@@ -101,5 +110,7 @@ function policyJson(policy: ServicePolicy): Record<string, unknown> {
       : null,
     maxUnlocksPerDay: policy.maxUnlocksPerDay,
     retentionYears: policy.retentionYears,
+    renewalWindowDays: policy.renewalWindowDays,
+    renewalGraceDays: policy.renewalGraceDays,
   };
 }

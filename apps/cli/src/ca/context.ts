@@ -1,6 +1,6 @@
 /**
  * The CLI's composition root for the CA core (design §1): opens the store (`--data DIR`, default
- * ./data, SQLite; or `DATABASE_URL` for PostgreSQL), the key vault and the KMC with their master
+ * ./data, SQLite; or `DATABASE_URL` for PostgreSQL, `YIZHENG_DB_SCHEMA` for a schema of its own), the key vault and the KMC with their master
  * secrets, and the wall clock. Master secrets come from `YIZHENG_MASTER_KEY` and
  * `YIZHENG_KMC_MASTER_KEY`; on the embedded default (SQLite, no variables set) they are created
  * once as random files in the data directory (mode 0600) so `npm start` works out of the box —
@@ -45,7 +45,9 @@ export async function openPlatform(options: { data?: string }): Promise<CliPlatf
   const dataDir = resolve(options.data ?? 'data');
   const databaseUrl = process.env.DATABASE_URL;
   const embedded = !databaseUrl;
-  const store = await openStore(databaseUrl ? { databaseUrl } : { dataDir });
+  // YIZHENG_DB_SCHEMA: a PostgreSQL schema of its own (one database, several platforms or test runs)
+  const schema = process.env.YIZHENG_DB_SCHEMA;
+  const store = await openStore(databaseUrl ? { databaseUrl, ...(schema ? { schema } : {}) } : { dataDir });
   try {
     const clock = systemClock;
     const masterSecret = secret('YIZHENG_MASTER_KEY', 'master.key', embedded, dataDir);

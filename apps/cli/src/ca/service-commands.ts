@@ -199,6 +199,7 @@ export async function policyShow(argv: string[]): Promise<number> {
         `service period 服务期: ${period ? `${period.from.toISOString()} → ${period.to.toISOString()}` : 'not set'}`,
         `unlock responses per medium per 24 h: ${policy.maxUnlocksPerDay}`,
         `retention 保存期: ${policy.retentionYears} years after expiry or revocation`,
+        `renewal window 更新窗口: ${policy.renewalWindowDays} days before expiry, ${policy.renewalGraceDays} days after`,
         '',
       ].join('\n'),
     );
@@ -208,7 +209,15 @@ export async function policyShow(argv: string[]): Promise<number> {
 
 export async function policySet(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv, {
-    strings: ['data', 'service-from', 'service-to', 'max-unlocks-per-day', 'retention-years'],
+    strings: [
+      'data',
+      'service-from',
+      'service-to',
+      'max-unlocks-per-day',
+      'retention-years',
+      'renewal-window-days',
+      'renewal-grace-days',
+    ],
     booleans: ['no-service-period'],
   });
   const from = values['service-from'];
@@ -229,12 +238,19 @@ export async function policySet(argv: string[]): Promise<number> {
         ...(values['retention-years'] !== undefined
           ? { retentionYears: wholeOption(values['retention-years'], 'retention-years') }
           : {}),
+        ...(values['renewal-window-days'] !== undefined
+          ? { renewalWindowDays: wholeOption(values['renewal-window-days'], 'renewal-window-days') }
+          : {}),
+        ...(values['renewal-grace-days'] !== undefined
+          ? { renewalGraceDays: wholeOption(values['renewal-grace-days'], 'renewal-grace-days') }
+          : {}),
       },
       OPERATOR,
     );
     process.stdout.write(
       `policy saved: service period ${policy.servicePeriod ? `${policy.servicePeriod.from.toISOString().slice(0, 10)} → ${policy.servicePeriod.to.toISOString().slice(0, 10)}` : 'not set'}, ` +
-        `${policy.maxUnlocksPerDay} unlocks/day, retention ${policy.retentionYears} years\n`,
+        `${policy.maxUnlocksPerDay} unlocks/day, retention ${policy.retentionYears} years, ` +
+        `renewal from ${policy.renewalWindowDays} days before expiry to ${policy.renewalGraceDays} after\n`,
     );
     return Exit.OK;
   });
