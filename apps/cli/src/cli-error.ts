@@ -4,6 +4,7 @@
  */
 import { isGmError } from '@yizheng/gm';
 import { isCoreError } from '@yizheng/core';
+import { ServerError } from '@yizheng/server';
 
 /** Codes the CLI itself raises (gm's codes pass through unchanged). */
 export const CLI_ERROR_CODES = {
@@ -30,7 +31,7 @@ export const Exit = { OK: 0, NO: 1, BAD_INPUT: 2 } as const;
 
 /** `code: message` of an error the user can act on, or null for a bug. */
 export function describeError(error: unknown): string | null {
-  if (error instanceof CliError || isGmError(error) || isCoreError(error))
+  if (error instanceof CliError || error instanceof ServerError || isGmError(error) || isCoreError(error))
     return `${error.code}: ${error.message}`;
   return null;
 }

@@ -41,6 +41,7 @@ import {
   unlock,
 } from './ca/service-commands.js';
 import { stockImport } from './ca/stock-import-command.js';
+import { serve } from './serve-command.js';
 import {
   apply,
   registryServeSim,
@@ -68,6 +69,7 @@ const COMMANDS: Record<string, Command> = {
   unlock,
   purge,
   import: stockImport,
+  serve,
 };
 
 const GROUPS: Record<string, Record<string, Command>> = {
@@ -177,8 +179,10 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
   import PATH… [--manifest FILE] [--ca ID]   stock certificates (存量证书) from PEM/DER files or
              directories; manifest CSV uscc,name,legalRepresentative[,serial,status,revokedAt,reason]
 
-Planned (later issues; not available yet):
-  serve                                  — REST API, OCSP, CRL and LDAP on 8080/1389, web portal
+The service (issue 5, in progress):
+  serve [--data DIR] [--host H] [--http-port 8080] [--base-url URL] [--config FILE] [--log-level L]
+             HTTP: /docs (OpenAPI), /ca, /healthz, /readyz, /metrics; first run on the embedded
+             default creates the demo CA (= npm start)
 `;
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit status. */

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { GM_ERROR_CODES } from '@yizheng/gm';
 import { CORE_ERROR_CODES } from '@yizheng/core';
+import { SERVER_ERROR_CODES } from '@yizheng/server';
 import { CLI_ERROR_CODES } from '../src/cli-error.js';
 
 const doc = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../docs/errors.md'), 'utf8');
@@ -16,6 +17,7 @@ describe('error registry', () => {
       ...Object.keys(GM_ERROR_CODES).map((c) => `gm:${c}`),
       ...Object.keys(CLI_ERROR_CODES).map((c) => `cli:${c}`),
       ...Object.keys(CORE_ERROR_CODES).map((c) => `core:${c}`),
+      ...Object.keys(SERVER_ERROR_CODES).map((c) => `server:${c}`),
     ];
     expect([...documented].sort()).toEqual([...inCode].sort());
   });

@@ -39,3 +39,4 @@ export * from './registry-check.js';
 export * from './application-review.js';
 export * from './registry-sync.js';
 export * from './applicant.js';
+export * from './demo-bootstrap.js';

@@ -7,18 +7,15 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AUDIT_KEY_REF,
+  bootstrapDemo,
   type AgentDetails,
   type MaterialDetails,
   maskIdNumber,
-  DEMO_FEE_ITEMS,
-  publishFeeSchedule,
   type RevocationReason,
   checkpointAudit,
-  demoProfileDefinitions,
   ensureAuditKey,
   importCaCertificate,
   initCaRequest,
-  initDemoCa,
   issueDual,
   issueCrl,
   parseNotice,
@@ -36,7 +33,6 @@ import {
   loadIssuingCa,
   resumeCertificate,
   revokeCertificate,
-  saveProfile,
   suspendCertificate,
   verifyAudit,
 } from '@yizheng/core';
@@ -51,7 +47,7 @@ import {
 import { encodePem } from '@yizheng/gm';
 import { CliError, Exit } from '../cli-error.js';
 import { parseOptions, readInput, required, writeOutput } from '../io.js';
-import { type CliPlatform, withPlatform } from './context.js';
+import { withPlatform } from './context.js';
 import { APPLICANT_OPTIONS, applicantOption, channelOption } from './options.js';
 
 export function ensureWritableDir(dir: string): void {
@@ -69,16 +65,6 @@ function fingerprint(der: Uint8Array): string {
   return (createHash('sm3').update(der).digest('hex').match(/../g) ?? []).join(':').toUpperCase();
 }
 
-async function installDemoProfiles(p: CliPlatform, baseUrl: string): Promise<void> {
-  const names: Record<string, string> = {
-    'legal-person-sign': '法人签名证书 legal-person signing certificate',
-    'legal-person-enc': '法人加密证书 legal-person encryption certificate',
-    'ocsp-signing': 'OCSP 签名证书 OCSP signing certificate',
-  };
-  for (const [id, definition] of Object.entries(demoProfileDefinitions(baseUrl)))
-    await saveProfile(p.store, p.clock, id, names[id] ?? id, definition, OPERATOR);
-}
-
 /** ca init --demo [--name CN] [--base-url URL] | ca init --csr-out FILE --subject DN */
 export async function caInit(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv, {
@@ -87,12 +73,12 @@ export async function caInit(argv: string[]): Promise<number> {
   });
   return withPlatform(values, async (p) => {
     if (values.demo) {
-      const ca = await initDemoCa(p, { actor: OPERATOR, ...(values.name ? { name: values.name } : {}) });
-      await installDemoProfiles(p, values['base-url'] ?? 'http://localhost:8080');
-      await publishFeeSchedule(p, DEMO_FEE_ITEMS, OPERATOR);
-      await ensureAuditKey(p.vault);
-      const pool = await p.kmc.refillPool(Number(values.pool ?? 20));
-      await checkpointAudit(p.store, await p.vault.signer(AUDIT_KEY_REF), p.clock.now());
+      const { ca, poolSize: pool } = await bootstrapDemo(p, {
+        actor: OPERATOR,
+        baseUrl: values['base-url'] ?? 'http://localhost:8080',
+        pool: Number(values.pool ?? 20),
+        ...(values.name ? { name: values.name } : {}),
+      });
       const root = ca.chain[ca.chain.length - 1]!;
       process.stdout.write(
         [

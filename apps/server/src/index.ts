@@ -1,0 +1,9 @@
+/**
+ * @yizheng/server — the running platform (issue 5): HTTP API, publication endpoints and, later,
+ * OCSP and LDAP, over the CA core. Also the composition root the CLI shares (`openPlatform`).
+ */
+export * from './errors.js';
+export * from './config.js';
+export * from './platform.js';
+export * from './app.js';
+export * from './serve.js';
