@@ -28,3 +28,7 @@ export * from './filter.js';
 export * from './rfc4515-filter-string.js';
 export * from './rfc4514-dn.js';
 export * from './schema.js';
+export * from './directory.js';
+export { PreparedEntry, prepareEntry } from './entry.js';
+export { equalityTerms, evaluateFilter, matchesFilter, type Truth } from './matching.js';
+export { InMemoryDirectory } from './in-memory-directory.js';
