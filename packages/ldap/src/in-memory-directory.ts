@@ -39,7 +39,7 @@ export class InMemoryDirectory implements DirectoryBackend {
   put(entry: DirectoryEntry): void {
     const prepared = prepareEntry(entry);
     const key = prepared.dn.key;
-    this.delete(entry.dn);
+    this.deleteKey(key);
     this.entries.set(key, prepared);
     const parent = parentDn(prepared.dn).key;
     let siblings = this.children.get(parent);
@@ -50,7 +50,10 @@ export class InMemoryDirectory implements DirectoryBackend {
 
   /** Removes the entry named `dn`; true if there was one. */
   delete(dn: string): boolean {
-    const key = parseDn(dn).key;
+    return this.deleteKey(parseDn(dn).key);
+  }
+
+  private deleteKey(key: string): boolean {
     const prepared = this.entries.get(key);
     if (prepared === undefined) return false;
     this.entries.delete(key);

@@ -63,34 +63,19 @@ export function parseDnParts(text: string): DnParts {
       value = hexStringValue(text, text.slice(start, i));
       while (text[i] === ' ') i++;
     } else {
-      const bytes: number[] = [];
-      let trailingSpaces = 0;
-      while (i < text.length && text[i] !== ',' && text[i] !== '+') {
-        if (text[i] === '\\') {
-          const next = text.slice(i + 1, i + 3);
-          if (HEX_PAIR.test(next)) {
-            bytes.push(parseInt(next, 16));
-            i += 3;
-          } else if (i + 1 < text.length && '\\"+,;<> #='.includes(text[i + 1]!)) {
-            bytes.push(text.charCodeAt(i + 1));
-            i += 2;
-          } else {
-            throw dnError(text, `bad escape at character ${i}`);
-          }
-          trailingSpaces = 0;
-        } else {
-          const char = String.fromCodePoint(text.codePointAt(i)!);
-          bytes.push(...encoder.encode(char));
-          trailingSpaces = char === ' ' ? trailingSpaces + 1 : 0;
-          i += char.length;
+      const start = i;
+      let escaped = false;
+      for (; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 0x2c /* , */ || c === 0x2b /* + */) break;
+        if (c === 0x5c /* \ */) {
+          escaped = true;
+          i++; // the escaped character cannot end the value
         }
       }
+      const raw = text.slice(start, Math.min(i, text.length));
       // Unescaped trailing spaces are not part of the value (RFC 4514 §3: trailchar).
-      try {
-        value = utf8.decode(Uint8Array.from(bytes.slice(0, bytes.length - trailingSpaces)));
-      } catch {
-        throw dnError(text, 'value is not UTF-8');
-      }
+      value = escaped ? unescapeValue(text, raw) : raw.replace(/ +$/, '');
     }
     rdn.push({ type, value });
     if (i >= text.length) break;
@@ -104,6 +89,37 @@ export function parseDnParts(text: string): DnParts {
   }
   rdns.push(rdn);
   return rdns;
+}
+
+/** A value with `\` escapes: escaped characters and `\XX` bytes, the bytes read as UTF-8. */
+function unescapeValue(text: string, raw: string): string {
+  const bytes: number[] = [];
+  let trailingSpaces = 0;
+  for (let i = 0; i < raw.length;) {
+    if (raw[i] === '\\') {
+      const next = raw.slice(i + 1, i + 3);
+      if (HEX_PAIR.test(next)) {
+        bytes.push(parseInt(next, 16));
+        i += 3;
+      } else if (i + 1 < raw.length && '\\"+,;<> #='.includes(raw[i + 1]!)) {
+        bytes.push(raw.charCodeAt(i + 1));
+        i += 2;
+      } else {
+        throw dnError(text, `bad escape in "${raw}"`);
+      }
+      trailingSpaces = 0;
+    } else {
+      const char = String.fromCodePoint(raw.codePointAt(i)!);
+      bytes.push(...encoder.encode(char));
+      trailingSpaces = char === ' ' ? trailingSpaces + 1 : 0;
+      i += char.length;
+    }
+  }
+  try {
+    return utf8.decode(Uint8Array.from(bytes.slice(0, bytes.length - trailingSpaces)));
+  } catch {
+    throw dnError(text, 'value is not UTF-8');
+  }
 }
 
 /** `#04…` / `#0c…`: the BER of a string value; other BER stays as its lower-case `#hex` form. */
