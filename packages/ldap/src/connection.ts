@@ -55,6 +55,7 @@ export class LdapConnection {
   /** open → draining (shutdown waits for running operations) → closed. */
   private state: 'open' | 'draining' | 'closed' = 'open';
   private drained: Promise<void> | undefined;
+  private corked = false;
   private drainedOperations: (() => void) | undefined;
   readonly remote: string;
   /** Resolves when the socket has closed. */
@@ -200,6 +201,16 @@ export class LdapConnection {
   /** Writes one message; resolves at once, or when the socket has drained if its buffer is full. */
   private send(messageId: number, op: BerNode, controls: readonly Control[] = []): Promise<void> {
     if (this.socket.destroyed || !this.socket.writable) return Promise.resolve();
+    // Messages written in one turn of the event loop (an entry and its SearchResultDone, answers
+    // to pipelined requests) leave in one system call: the write, not the search, was the cost.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     if (this.socket.write(encodeMessage(messageId, op, controls))) return Promise.resolve();
     this.drained ??= new Promise<void>((resolve) => {
       const done = (): void => {

@@ -215,8 +215,19 @@ export async function runSearch(
   signal: AbortSignal,
 ): Promise<SearchOutcome> {
   const clientMs = request.timeLimit > 0 ? request.timeLimit * 1000 : Infinity;
-  const deadline = AbortSignal.timeout(Math.min(env.limits.timeLimitMs, clientMs));
-  const stop = AbortSignal.any([signal, deadline]);
+  // One controller and one timer per search: AbortSignal.timeout/any cost more than the lookup.
+  const stopping = new AbortController();
+  const stop = stopping.signal;
+  let timedOut = false;
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      stopping.abort();
+    },
+    Math.min(env.limits.timeLimitMs, clientMs),
+  );
+  const abandon = (): void => stopping.abort();
+  signal.addEventListener('abort', abandon, { once: true });
   const selection = new AttributeSelection(request.attributes);
   const send = (entry: PreparedEntry): Promise<void> =>
     untilAborted(
@@ -230,9 +241,12 @@ export async function runSearch(
       : await searchPage(env, request, base, paged.value, paged.store, send, stop);
   } catch (error) {
     if (signal.aborted) throw new SearchAbandoned('search abandoned');
-    if (deadline.aborted) return outcome(ResultCode.timeLimitExceeded, 'time limit exceeded');
+    if (timedOut) return outcome(ResultCode.timeLimitExceeded, 'time limit exceeded');
     if (isLdapError(error)) return outcome(error.resultCode, `${error.code}: ${error.message}`);
     throw error;
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', abandon);
   }
 }
 
