@@ -94,11 +94,17 @@ export class LdapClient {
   private onData(chunk: Buffer): void {
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
     let offset = 0;
-    for (;;) {
-      const length = messageLength(this.buffer, offset, MAX_RESPONSE_BYTES);
-      if (length === undefined) break;
-      this.receive(decodeResponse(this.buffer.subarray(offset, offset + length)));
-      offset += length;
+    try {
+      for (;;) {
+        const length = messageLength(this.buffer, offset, MAX_RESPONSE_BYTES);
+        if (length === undefined) break;
+        this.receive(decodeResponse(this.buffer.subarray(offset, offset + length)));
+        offset += length;
+      }
+    } catch {
+      // A server that sends garbage gets the same treatment as a client that does.
+      this.socket.destroy();
+      return;
     }
     this.buffer = this.buffer.subarray(offset);
   }
@@ -126,7 +132,8 @@ export class LdapClient {
   send(op: BerNode, controls: readonly Control[] = []): { messageId: number; reply: Promise<ClientReply> } {
     const messageId = this.nextId++;
     const reply = new Promise<ClientReply>((resolve, reject) => {
-      this.pending.set(messageId, { entries: [], resolve, reject });
+      if (this.socket.destroyed) reject(new Error('LDAP connection closed'));
+      else this.pending.set(messageId, { entries: [], resolve, reject });
     });
     this.socket.write(encodeMessage(messageId, op, controls));
     return { messageId, reply };

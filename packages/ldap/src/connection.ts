@@ -6,7 +6,7 @@
  * here: the worst outcome of garbage is that this one connection is closed (R6).
  */
 import type { Socket } from 'node:net';
-import { isLdapError } from './errors.js';
+import { LdapError, isLdapError } from './errors.js';
 import type { FilterLimits } from './filter.js';
 import { performOperation, errorResult } from './operations.js';
 import { messageLength, type BerLimits, type BerNode } from './rfc4511-ber.js';
@@ -128,9 +128,10 @@ export class LdapConnection {
       request = decodeRequest(envelope, this.settings.filterLimits);
       controls = decodeControls(envelope);
     } catch (error) {
-      if (!isLdapError(error)) throw error;
-      this.report('protocol-error', `message ${envelope.messageId}: ${error.message}`);
-      this.refuseMalformed(envelope, errorResult(error));
+      // Anything but an LdapError here is a decoder bug; the client still only loses this request.
+      const refusal = isLdapError(error) ? error : new LdapError('YZ_ERR_LDAP_PROTOCOL', String(error));
+      this.report('protocol-error', `message ${envelope.messageId}: ${refusal.message}`);
+      this.refuseMalformed(envelope, errorResult(refusal));
       return;
     }
     this.start(envelope.messageId, request, controls);

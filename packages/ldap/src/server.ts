@@ -82,6 +82,10 @@ export class LdapServer {
     this.server = createServer((socket) => this.accept(socket));
   }
 
+  private report(message: string): void {
+    this.settings.onEvent({ type: 'connection-error', remote: '', message });
+  }
+
   private accept(socket: Socket): void {
     if (this.connections.size >= this.maxConnections) {
       socket.on('error', () => undefined);
@@ -99,6 +103,8 @@ export class LdapServer {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
+        // After listening, errors (e.g. EMFILE on accept) are reported, never thrown.
+        this.server.on('error', (error) => this.report(error.message));
         const address = this.server.address() as AddressInfo;
         resolve({ host: address.address, port: address.port });
       });

@@ -4,6 +4,7 @@
  * allocation.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { concatBytes, fromHex, toHex } from '@yizheng/gm';
 import {
   BerReader,
@@ -16,6 +17,8 @@ import {
   formatFilter,
   isLdapError,
   messageLength,
+  parseDn,
+  parseFilter,
   DEFAULT_FILTER_LIMITS,
   type SearchRequest,
 } from '../src/index.js';
@@ -170,6 +173,54 @@ describe('RFC 4511 BER reader', () => {
     expect(reader.boolean('false')).toBe(false);
     expect(berErrorOf(() => new BerReader(fromHex('0207010000000000ff')).integer('huge'))).toBe(
       'YZ_ERR_LDAP_BER',
+    );
+  });
+});
+
+describe('bad input never escapes as anything but LdapError (R6)', () => {
+  /** Runs `fn`; an LdapError is an accepted outcome, any other error fails the property. */
+  function onlyLdapErrors(fn: () => unknown): void {
+    try {
+      fn();
+    } catch (error) {
+      if (!isLdapError(error)) throw error;
+    }
+  }
+
+  it('ok/mutated ldapsearch messages: byte changes, truncation, garbage appended', () => {
+    const vectors = [LDAPSEARCH_BIND, LDAPSEARCH_USCC, LDAPSEARCH_PAGED].flatMap((hex) => [
+      fromHex(hex),
+      withLongFormLengths(fromHex(hex)),
+    ]);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...vectors),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+        fc.nat(),
+        fc.uint8Array({ maxLength: 8 }),
+        (vector, changes, cut, tail) => {
+          const bytes = new Uint8Array(vector);
+          for (const [at, value] of changes) bytes[at % bytes.length] = value;
+          const input = concatBytes(bytes.subarray(0, bytes.length - (cut % 4)), tail);
+          onlyLdapErrors(() => {
+            const length = messageLength(input, 0, 4096);
+            if (length !== undefined)
+              decodeRequest(decodeEnvelope(input.subarray(0, length)), DEFAULT_FILTER_LIMITS);
+          });
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('ok/random text as a filter or a DN', () => {
+    const text = fc.string({ unit: fc.constantFrom(...'()&|!=*~<>:\\,+#; aZ09某'.split('')), maxLength: 40 });
+    fc.assert(
+      fc.property(text, (input) => {
+        onlyLdapErrors(() => parseFilter(input));
+        onlyLdapErrors(() => parseDn(input));
+      }),
+      { numRuns: 3000 },
     );
   });
 });
