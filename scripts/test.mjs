@@ -16,6 +16,7 @@ const SYSTEM_PACKAGES = [
   ['java', 'default-jre-headless'],
   ['javac', 'default-jdk-headless'],
   ['openssl', 'openssl'],
+  ['ldapsearch', 'ldap-utils'],
 ];
 
 function onPath(command) {

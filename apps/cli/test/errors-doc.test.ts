@@ -9,7 +9,10 @@ import { SERVER_ERROR_CODES } from '@yizheng/server';
 import { CLI_ERROR_CODES } from '../src/cli-error.js';
 
 const doc = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../docs/errors.md'), 'utf8');
-const documented = [...doc.matchAll(/^\| `(YZ_ERR_[A-Z0-9_]+)` \| (\w+) \|/gm)].map((m) => `${m[2]}:${m[1]}`);
+// The ldap layer's rows are checked by packages/ldap/test/errors-doc.test.ts (cli does not depend on ldap).
+const documented = [...doc.matchAll(/^\| `(YZ_ERR_[A-Z0-9_]+)` \| (\w+) \|/gm)]
+  .filter((m) => m[2] !== 'ldap')
+  .map((m) => `${m[2]}:${m[1]}`);
 
 describe('error registry', () => {
   it('ok/docs/errors.md has one row per code, with its layer', () => {
