@@ -6,6 +6,8 @@ export * from './model.js';
 export * from './errors.js';
 export * from './ports/store.js';
 export * from './ports/service-store.js';
+export * from './ports/status-store.js';
+export * from './status-model.js';
 export * from './service-model.js';
 export * from './ports/clock.js';
 export * from './ports/key-vault.js';
