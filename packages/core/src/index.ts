@@ -42,3 +42,4 @@ export * from './application-review.js';
 export * from './registry-sync.js';
 export * from './applicant.js';
 export * from './demo-bootstrap.js';
+export * from './publishing-ca.js';
