@@ -43,3 +43,6 @@ export * from './registry-sync.js';
 export * from './applicant.js';
 export * from './demo-bootstrap.js';
 export * from './publishing-ca.js';
+export * from './status-watch.js';
+export * from './ocsp-responder-certificate.js';
+export * from './ocsp-service.js';
