@@ -52,7 +52,7 @@ export interface CrlIssueOptions {
 /** The outcome of one attempt (`issueCrlIfDue`). */
 export type CrlIssueAttempt =
   | { readonly status: 'issued'; readonly crl: CrlIssueRecord }
-  /** Another node issued one at or after `notIssuedSince`: nothing to do. */
+  /** Another node issued one after `notIssuedSince`: nothing to do. */
   | { readonly status: 'current'; readonly crl: CrlIssueSummary }
   /** Another node holds the CA's CRL lock right now. */
   | { readonly status: 'busy' };
@@ -149,7 +149,7 @@ async function attempt(
     if (notIssuedSince) {
       // a full CRL also brings deltas up to date; only a full one makes a full one current
       const same = kind === 'full' ? latestFull : latest;
-      if (same && same.thisUpdate >= notIssuedSince) return { status: 'current', crl: same };
+      if (same && same.thisUpdate > notIssuedSince) return { status: 'current', crl: same };
     }
     const now = context.clock.now();
     const number =
@@ -231,7 +231,7 @@ export async function issueCrl(
 
 /**
  * One attempt for a scheduler: issues unless another node holds the lock (`busy`) or already
- * issued a CRL of this kind — for a delta, of either kind — at or after `notIssuedSince`
+ * issued a CRL of this kind — for a delta, of either kind — after `notIssuedSince`
  * (`current`). Without `notIssuedSince` it always issues when it gets the lock.
  */
 export function issueCrlIfDue(
