@@ -511,7 +511,9 @@ export async function crlGenerate(argv: string[]): Promise<number> {
     process.stderr.write('\n');
     writeOutput(out, values.pem ? crlToPem(crl.der) : crl.der);
     const what =
-      crl.kind === 'delta' ? `增量 delta CRL ${crl.number} over ${crl.baseNumber}` : `全量 full CRL ${crl.number}`;
+      crl.kind === 'delta'
+        ? `增量 delta CRL ${crl.number} over ${crl.baseNumber}`
+        : `全量 full CRL ${crl.number}`;
     process.stdout.write(`${what} with ${crl.entries} entries written to ${out}\n`);
     return Exit.OK;
   });
