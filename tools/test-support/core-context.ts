@@ -25,8 +25,8 @@ export async function demoContext(store: Store, clock: Clock): Promise<IssuanceC
     soPins: new SoPinVault('vault master secret for tests'),
     clock,
   };
-  await initDemoCa(context, { actor: 'op' });
-  for (const [id, definition] of Object.entries(demoProfileDefinitions('http://ca.example.cn')))
+  const ca = await initDemoCa(context, { actor: 'op' });
+  for (const [id, definition] of Object.entries(demoProfileDefinitions('http://ca.example.cn', ca.record.id)))
     await saveProfile(store, clock, id, id, definition, 'op');
   await publishFeeSchedule(context, DEMO_FEE_ITEMS, 'op');
   return context;

@@ -41,6 +41,7 @@ import {
   unlock,
 } from './ca/service-commands.js';
 import { stockImport } from './ca/stock-import-command.js';
+import { ocspIssueResponder } from './ca/ocsp-commands.js';
 import { serve } from './serve-command.js';
 import {
   apply,
@@ -77,7 +78,7 @@ const GROUPS: Record<string, Record<string, Command>> = {
   req: { new: reqNew, show: reqShow, verify: reqVerify },
   cert: { show: certShow, verify: certVerify },
   crl: { show: crlShow, verify: crlVerify, generate: crlGenerate },
-  ocsp: { show: ocspShow },
+  ocsp: { show: ocspShow, 'issue-responder': ocspIssueResponder },
   cms: { verify: cmsVerify },
   envelope: { open: envelopeOpen },
   ca: { init: caInit, import: caImport, export: caExport, list: caList },
@@ -162,7 +163,10 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
   kmc recover request --serial ENC-SERIAL --reason TEXT | approve --id ID |
               deliver --id ID --csr REQ.pem --out env.der   two approvers ≠ requester (YIZHENG_OPERATOR)
   audit verify | audit checkpoint             SM3 hash chain, SM2-signed checkpoints
-  crl generate --out ca.crl [--hours N] [--pem]   the CA's full CRL from the store
+  crl generate --out ca.crl [--delta] [--hours N] [--ca ID] [--pem]
+             issues the CA's full CRL (or delta CRL over the latest full one), stores it where
+             the server publishes it (/crl/{ca}.crl, /crl/{ca}-delta.crl) and writes it to FILE
+  ocsp issue-responder [--ca ID] [--out FILE]   issue or renew the CA's OCSP responder certificate
   media receive --model M [--scheme skf-sha1-sm4|skf-sm3-sm4] SERIAL…   USB-KEYs into stock 入库
   media personalise --medium S --serial HEX   制证: bind to a pair, random SO PIN shown once
   media so-pin --medium S --reason TEXT       privileged SO-PIN read (audited)
@@ -181,8 +185,9 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
 
 The service (issue 5, in progress):
   serve [--data DIR] [--host H] [--http-port 8080] [--base-url URL] [--config FILE] [--log-level L]
-             HTTP: /docs (OpenAPI), /ca, /healthz, /readyz, /metrics; first run on the embedded
-             default creates the demo CA (= npm start)
+             HTTP: /docs (OpenAPI), /ca, /crl/{ca}.crl, /crl/{ca}-delta.crl, /ocsp, /healthz,
+             /readyz, /metrics; CRLs on a schedule and after revocations; first run on the
+             embedded default creates the demo CA (= npm start)
 `;
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit status. */

@@ -99,7 +99,8 @@ describe('yizheng import (R16)', () => {
     );
     const bad = yz(['import', 'legacy', '--manifest', 'bad.csv']);
     expect([bad.status, bad.stderr]).toEqual([2, expect.stringContaining('line 3')]);
-    expect(JSON.parse(yz(['stats', '--json']).stdout).certificatesByStatus).toEqual({});
+    // nothing imported: only the CA's own OCSP responder certificate is on record
+    expect(JSON.parse(yz(['stats', '--json']).stdout).certificatesByRole).toEqual({ ocsp: 1 });
   });
 
   it('ok/imports a directory of 50 certificates with a manifest, with a progress bar and a summary', () => {
@@ -110,7 +111,7 @@ describe('yizheng import (R16)', () => {
       '50 imported 已导入 (25 pair(s) or single certificates), 0 duplicate 重复, 0 failed 失败',
     );
     const stats = JSON.parse(yz(['stats', '--json']).stdout);
-    expect(stats.certificatesByRole).toEqual({ sign: 25, enc: 25 });
+    expect(stats.certificatesByRole).toEqual({ sign: 25, enc: 25, ocsp: 1 });
     expect(stats.applicationsByBusinessType).toEqual({ import: 25 });
     expect(stats.legalPersons).toBe(25);
     const history = yz(['history', people[7]!.uscc]);

@@ -9,16 +9,22 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { OcspService, StatusWatch } from '@yizheng/core';
 import type { ServerConfig } from './config.js';
 import type { Platform } from './platform.js';
 import { registerCaPublication } from './plugins/ca-publication.js';
+import { registerCrlPublication } from './plugins/crl.js';
 import { registerHealth } from './plugins/health.js';
 import { type Metrics, registerMetrics } from './plugins/metrics.js';
+import { registerOcsp } from './plugins/ocsp.js';
 import { registerProblemHandlers } from './plugins/problem.js';
 
 export interface YizhengServer {
   readonly app: FastifyInstance;
   readonly metrics: Metrics;
+  /** Follows status changes of every node (started with the app, stopped when it closes). */
+  readonly statusWatch: StatusWatch;
+  readonly ocsp: OcspService;
 }
 
 /** Builds the app (not listening); tests call `app.inject`. */
@@ -34,6 +40,8 @@ export async function buildServer(
     genReqId: () => randomUUID(),
     // closing waits for requests in flight (graceful shutdown), then refuses new ones
     return503OnClosing: true,
+    // an OCSP GET carries its whole request in the path
+    routerOptions: { maxParamLength: 4096 },
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerProblemHandlers(app);
   await app.register(swagger, {
@@ -52,9 +60,21 @@ export async function buildServer(
   const metrics = registerMetrics(app);
   registerHealth(app, platform);
   registerCaPublication(app, platform);
+  registerCrlPublication(app, platform, config);
+  const statusWatch = new StatusWatch(platform.store, {
+    onError: (error) => app.log.error({ err: error }, 'status watch failed'),
+  });
+  const ocsp = new OcspService(platform, {
+    watch: statusWatch,
+    validityMinutes: config.ocsp.nextUpdateMinutes,
+    cacheSize: config.ocsp.cacheSize,
+  });
+  registerOcsp(app, ocsp, { registry: metrics.registry, clock: platform.clock });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
   });
+  app.addHook('onClose', () => statusWatch.stop());
   await app.ready();
-  return { app, metrics };
+  statusWatch.start(config.ocsp.statusPollMs);
+  return { app, metrics, statusWatch, ocsp };
 }

@@ -40,6 +40,17 @@ export const ServerConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    ocsp: Type.Object(
+      {
+        /** nextUpdate of an OCSP response, minutes after thisUpdate. */
+        nextUpdateMinutes: Type.Integer({ minimum: 1, maximum: 7 * 24 * 60 }),
+        /** Pre-produced responses kept in memory. */
+        cacheSize: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
+        /** How often the node reads status changes (of any node) from the database. */
+        statusPollMs: Type.Integer({ minimum: 50, maximum: 60_000 }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );
@@ -55,9 +66,13 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logLevel: 'info',
   bodyLimit: 1024 * 1024,
   crl: { fullIntervalMinutes: 360, deltaIntervalMinutes: 5, nextUpdateHours: 24 },
+  ocsp: { nextUpdateMinutes: 60, cacheSize: 50_000, statusPollMs: 250 },
 };
 
-type Layer = Partial<Omit<ServerConfig, 'crl'>> & { crl?: Partial<ServerConfig['crl']> };
+type Layer = Partial<Omit<ServerConfig, 'crl' | 'ocsp'>> & {
+  crl?: Partial<ServerConfig['crl']>;
+  ocsp?: Partial<ServerConfig['ocsp']>;
+};
 
 function integer(value: string | undefined): number | string | undefined {
   if (value === undefined) return undefined;
@@ -81,15 +96,22 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Layer {
     deltaIntervalMinutes: integer(env.YIZHENG_CRL_DELTA_MINUTES),
   };
   if (Object.values(crl).some((v) => v !== undefined)) layer.crl = crl;
+  const ocsp = {
+    nextUpdateMinutes: integer(env.YIZHENG_OCSP_NEXT_UPDATE_MINUTES),
+    statusPollMs: integer(env.YIZHENG_STATUS_POLL_MS),
+  };
+  if (Object.values(ocsp).some((v) => v !== undefined)) layer.ocsp = ocsp;
   return layer as Layer;
 }
 
+function definedOnly(values: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+}
+
 function merge(base: ServerConfig, layer: Layer): ServerConfig {
-  const defined = Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined));
-  const crl = layer.crl
-    ? { ...base.crl, ...Object.fromEntries(Object.entries(layer.crl).filter(([, v]) => v !== undefined)) }
-    : base.crl;
-  return { ...base, ...defined, crl } as ServerConfig;
+  const crl = layer.crl ? { ...base.crl, ...definedOnly(layer.crl) } : base.crl;
+  const ocsp = layer.ocsp ? { ...base.ocsp, ...definedOnly(layer.ocsp) } : base.ocsp;
+  return { ...base, ...definedOnly(layer), crl, ocsp } as ServerConfig;
 }
 
 /** Builds and checks the configuration; a bad one is `YZ_ERR_CONFIG` listing every problem. */
@@ -115,6 +137,9 @@ export function loadConfig(
   const problems = [...Value.Errors(ServerConfigSchema, config)].map(
     (e) => `${e.instancePath || '/'}: ${e.message}`,
   );
+  // a full CRL must not expire before the next one is due (relying parties would find none valid)
+  if (problems.length === 0 && config.crl.nextUpdateHours * 60 <= config.crl.fullIntervalMinutes)
+    problems.push('/crl/nextUpdateHours: must be longer than crl.fullIntervalMinutes');
   if (problems.length > 0)
     throw new ServerError('YZ_ERR_CONFIG', `invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -7,3 +7,4 @@ export * from './config.js';
 export * from './platform.js';
 export * from './app.js';
 export * from './serve.js';
+export * from './scheduler.js';

@@ -8,9 +8,11 @@ import { bootstrapDemo } from '@yizheng/core';
 import { type YizhengServer, buildServer } from './app.js';
 import type { ServerConfig } from './config.js';
 import { type Platform, openPlatform, platformOptionsFromEnv } from './platform.js';
+import { StatusScheduler } from './scheduler.js';
 
 export interface RunningServer extends YizhengServer {
   readonly platform: Platform;
+  readonly scheduler: StatusScheduler;
   /** `http://host:port` actually bound (port 0 picks a free one). */
   readonly url: string;
   close(): Promise<void>;
@@ -37,18 +39,22 @@ export async function startServer(
       config,
       options.logger === undefined ? {} : { logger: options.logger },
     );
+    const scheduler = new StatusScheduler(platform, config, server.statusWatch, server.app.log);
     const address = await server.app.listen({ host: config.host, port: config.httpPort });
+    scheduler.start();
     print(`Yizheng 一证 is serving on ${address}`);
     print(`  API docs (OpenAPI): ${address}/docs`);
     print(`  CA certificates:    ${address}/ca`);
+    print(`  CRL, OCSP:          ${address}/crl/{ca}.crl, ${address}/crl/{ca}-delta.crl, ${address}/ocsp`);
     print(`  health:             ${address}/healthz, ${address}/readyz, metrics ${address}/metrics`);
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
+        await scheduler.stop();
         await server.app.close();
         await platform.close();
       })());
-    return { ...server, platform, url: address, close };
+    return { ...server, platform, scheduler, url: address, close };
   } catch (error) {
     await platform.close();
     throw error;

@@ -43,6 +43,10 @@ export const CORE_ERROR_CODES = {
     'the legal-person registry (法人综合库) did not answer, timed out or answered outside its contract',
     503,
   ],
+  YZ_ERR_BUSY: [
+    'another node is doing this one-at-a-time task (CRL issuance, responder renewal) now; try again shortly',
+    503,
+  ],
   YZ_ERR_LEGAL_PERSON_INACTIVE: [
     'the registry lists the legal person as deregistered (注销) or revoked (吊销): no new certificate',
     409,

@@ -139,17 +139,22 @@ export function subjectFor(definition: ProfileDefinition, organization: string):
   return rdns;
 }
 
-/** The demo platform's profiles: a province's legal-person signing and encryption certificates. */
-export function demoProfileDefinitions(baseUrl: string): Record<string, ProfileDefinition> {
+/**
+ * The demo platform's profiles: a province's legal-person signing and encryption certificates,
+ * and the CA's OCSP responder certificate. The URLs are where the server publishes CA `caId`'s
+ * CRLs, OCSP and certificate (`/crl/{ca}.crl`, `/crl/{ca}-delta.crl`, `/ocsp`, `/ca/{ca}.crt`).
+ */
+export function demoProfileDefinitions(baseUrl: string, caId: string): Record<string, ProfileDefinition> {
+  const ca = encodeURIComponent(caId);
   const common = {
     productName: '某某省法人数字证书',
     validityDays: 365,
     subject: { province: '浙江省', productInOu: true },
     identity: 'both' as const,
-    crlUrls: [`${baseUrl}/crl/ca1.crl`],
-    deltaCrlUrls: [`${baseUrl}/crl/ca1-delta.crl`],
+    crlUrls: [`${baseUrl}/crl/${ca}.crl`],
+    deltaCrlUrls: [`${baseUrl}/crl/${ca}-delta.crl`],
     ocspUrl: `${baseUrl}/ocsp`,
-    caIssuersUrl: `${baseUrl}/ca/ca1.cer`,
+    caIssuersUrl: `${baseUrl}/ca/${ca}.crt`,
   };
   return {
     'legal-person-sign': { ...common, role: 'sign' },

@@ -9,6 +9,7 @@
  */
 import type { ColumnType } from 'kysely';
 import type { ServiceTables } from './service-schema.js';
+import type { StatusTables } from './status-schema.js';
 
 /** Epoch milliseconds (SQLite INTEGER) or a `Date` (PostgreSQL timestamptz). */
 export type TimeValue = number | Date;
@@ -152,7 +153,7 @@ export interface KmcRecoveryTable {
 }
 
 /** The whole schema after the migrations (`0001_core`, `0002_kmc_recovery`, `0003_service`, …), for `Kysely<Database>`. */
-export interface Database extends ServiceTables {
+export interface Database extends ServiceTables, StatusTables {
   cas: CasTable;
   ca_chain: CaChainTable;
   profiles: ProfilesTable;

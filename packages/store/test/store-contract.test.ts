@@ -23,6 +23,7 @@ import {
   type AuditInput,
   type CaRecord,
   type CertificateRecord,
+  type CrlIssueRecord,
   type ChargeRecord,
   type MediumRecord,
   type UnlockRecord,
@@ -1003,6 +1004,91 @@ describe.each([sqlite, postgres])('store contract on $name', (backend) => {
     }
   });
 
+  // --- status publication (migration 0007_status_publication) ----------------------------------
+
+  function crlIssue(number: bigint, extra: Partial<CrlIssueRecord> = {}): CrlIssueRecord {
+    return {
+      caId: 'CA1',
+      number,
+      kind: 'full',
+      baseNumber: null,
+      thisUpdate: at(Number(number)),
+      nextUpdate: at(Number(number) + DAY),
+      entries: 3,
+      der: bytes(0x30, 0x00, 0xff, Number(number % 256n)),
+      ...extra,
+    };
+  }
+
+  it('ok/CRL issues: round trip, latest by kind, one number sequence per CA, deleteCrlIssuesBefore (R5)', async () => {
+    const full = crlIssue(1_767_322_800_000n);
+    const delta = crlIssue(1_767_322_800_001n, { kind: 'delta', baseNumber: full.number, entries: 0 });
+    await store.read.insertCrlIssue(full);
+    await store.read.insertCrlIssue(delta);
+    await store.read.insertCrlIssue(crlIssue(5n, { caId: 'CA2' }));
+    expect(await store.read.getCrlIssue('CA1', full.number)).toEqual(full);
+    expect(await store.read.getCrlIssue('CA1', 5n)).toBeUndefined();
+    expect(await store.read.latestCrlIssue('CA1')).toEqual({ ...delta, der: undefined });
+    expect((await store.read.latestCrlIssue('CA1', 'full'))?.number).toBe(full.number);
+    expect((await store.read.latestCrlIssue('CA1', 'delta'))?.baseNumber).toBe(full.number);
+    expect(await store.read.latestCrlIssue('CA3')).toBeUndefined();
+    await expectConflict(
+      store.read.insertCrlIssue(crlIssue(full.number, { kind: 'delta', baseNumber: 1n })),
+      'crlNumber',
+    );
+    expect(await store.read.deleteCrlIssuesBefore('CA1', delta.number)).toBe(1);
+    expect(await store.read.getCrlIssue('CA1', full.number)).toBeUndefined();
+    expect((await store.read.latestCrlIssue('CA2'))?.number).toBe(5n);
+  });
+
+  it('error/CRL issues: a delta without a lower base number is refused by the schema', async () => {
+    await expect(
+      store.read.insertCrlIssue(crlIssue(10n, { kind: 'delta', baseNumber: 10n })),
+    ).rejects.toThrow();
+    await expect(store.read.insertCrlIssue(crlIssue(11n, { baseNumber: 3n }))).rejects.toThrow();
+    expect(await store.read.latestCrlIssue('CA1')).toBeUndefined();
+  });
+
+  it('ok/lastAuditSeq follows the chain head', async () => {
+    expect(await store.read.lastAuditSeq()).toBe(0);
+    await store.read.appendAudit(auditInput(1), chain);
+    await store.transaction(async (tx) => {
+      await tx.appendAudit(auditInput(2), chain);
+      expect(await tx.lastAuditSeq()).toBe(2);
+    });
+    expect(await store.read.lastAuditSeq()).toBe(2);
+  });
+
+  it('ok/tryLockSingleton: one holder at a time across stores on one database, released at commit', async () => {
+    await expect(store.read.tryLockSingleton('crl:CA1')).rejects.toThrow(/inside store.transaction/);
+    const stores = await parallelStores();
+    const other = stores[stores.length - 1] as Store;
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holderLocked: boolean | undefined;
+    const holder = store.transaction(async (tx) => {
+      holderLocked = await tx.tryLockSingleton('crl:CA1');
+      await held;
+    });
+    try {
+      while (holderLocked === undefined) await pause(1);
+      expect(holderLocked).toBe(true);
+      if (backend.name === 'postgres') {
+        // another node (its own pool) is refused this lock while the holder's transaction is open,
+        // but not a lock of another name
+        expect(await other.transaction((tx) => tx.tryLockSingleton('crl:CA1'))).toBe(false);
+        expect(await other.transaction((tx) => tx.tryLockSingleton('crl:CA2'))).toBe(true);
+      }
+      release();
+      await holder;
+      // SQLite: transactions run one at a time, so the single writer is the lock
+      expect(await other.transaction((tx) => tx.tryLockSingleton('crl:CA1'))).toBe(true);
+    } finally {
+      release();
+      for (const extra of stores.slice(1)) await extra.close();
+    }
+  });
+
   // --- crash safety ----------------------------------------------------------------------------
 
   it('ok/crash: a SIGKILLed writer leaves only whole transactions (certificate + audit + outbox)', async () => {
@@ -1054,5 +1140,31 @@ describe.each([sqlite, postgres])('store contract on $name', (backend) => {
     expectChain(entries, committed);
     // And the store goes on from there.
     expect((await store.read.appendAudit(auditInput(0), chain)).seq).toBe(committed + 1);
+  });
+});
+
+describe('tryLockSingleton on PostgreSQL', () => {
+  afterAll(() => postgres.removeAll());
+
+  it('ok/the lock key includes the schema: deployments sharing a database do not exclude each other', async () => {
+    await postgres.ready();
+    const store = await openStore(postgres.location());
+    const neighbour = await openStore(postgres.location());
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holderLocked: boolean | undefined;
+    const holder = store.transaction(async (tx) => {
+      holderLocked = await tx.tryLockSingleton('crl:CA1');
+      await held;
+    });
+    try {
+      while (holderLocked === undefined) await pause(1);
+      expect(await neighbour.transaction((tx) => tx.tryLockSingleton('crl:CA1'))).toBe(true);
+    } finally {
+      release();
+      await holder;
+      await neighbour.close();
+      await store.close();
+    }
   });
 });

@@ -487,20 +487,34 @@ export async function stats(argv: string[]): Promise<number> {
   });
 }
 
-/** crl generate --out FILE [--hours N] [--ca ID] [--pem]: the CA's full CRL from the store (R5). */
+/**
+ * crl generate --out FILE [--delta] [--hours N] [--ca ID] [--pem]: issues the CA's full CRL (or
+ * delta CRL over its latest full one) from the store, stores it where the server publishes it,
+ * and writes it to FILE (R5).
+ */
 export async function crlGenerate(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, { strings: ['data', 'out', 'hours', 'ca'], booleans: ['pem'] });
+  const { values } = parseOptions(argv, {
+    strings: ['data', 'out', 'hours', 'ca'],
+    booleans: ['pem', 'delta'],
+  });
   const out = required(values.out, 'out');
+  const hours = Number(values.hours ?? 24);
+  if (!Number.isFinite(hours)) throw new CliError('YZ_ERR_USAGE', '--hours must be a number');
   return withPlatform(values, async (p) => {
     const crl = await issueCrl(p, {
       actor: OPERATOR,
-      nextUpdateHours: Number(values.hours ?? 24),
+      kind: values.delta ? 'delta' : 'full',
+      nextUpdateMinutes: hours * 60,
       ...(values.ca ? { caId: values.ca } : {}),
       onProgress: (n) => process.stderr.write(`\rCRL entries: ${n}`),
     });
     process.stderr.write('\n');
     writeOutput(out, values.pem ? crlToPem(crl.der) : crl.der);
-    process.stdout.write(`CRL ${crl.crlNumber} with ${crl.entries} entries written to ${out}\n`);
+    const what =
+      crl.kind === 'delta'
+        ? `增量 delta CRL ${crl.number} over ${crl.baseNumber}`
+        : `全量 full CRL ${crl.number}`;
+    process.stdout.write(`${what} with ${crl.entries} entries written to ${out}\n`);
     return Exit.OK;
   });
 }

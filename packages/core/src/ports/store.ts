@@ -24,6 +24,7 @@ import type {
   VaultKeyRecord,
 } from '../model.js';
 import type { ServiceStoreTx } from './service-store.js';
+import type { StatusStoreTx } from './status-store.js';
 
 /** Filters of a certificate search; all given fields must match. */
 export interface CertificateQuery {
@@ -60,7 +61,7 @@ export interface Statistics {
 }
 
 /** Operations available inside a transaction (and, read-only, outside). */
-export interface StoreTx extends ServiceStoreTx {
+export interface StoreTx extends ServiceStoreTx, StatusStoreTx {
   // CAs and profiles
   insertCa(ca: CaRecord): Promise<void>;
   updateCa(
