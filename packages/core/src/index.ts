@@ -40,3 +40,6 @@ export * from './application-review.js';
 export * from './registry-sync.js';
 export * from './applicant.js';
 export * from './demo-bootstrap.js';
+export * from './roles.js';
+export * from './account-model.js';
+export * from './ports/account-store.js';

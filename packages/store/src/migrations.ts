@@ -13,6 +13,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { COLUMN_TYPES, createTable, type StoreDialect } from './column-types.js';
 import { migration0003Service } from './migration-0003-service.js';
+import { migration0008Accounts } from './migration-0008-accounts.js';
 import type { Database } from './schema.js';
 
 export type { StoreDialect };
@@ -27,6 +28,7 @@ export function coreMigrations(dialect: StoreDialect): Record<string, Migration>
     '0002_kmc_recovery': migration0002KmcRecovery(dialect),
     '0003_service': migration0003Service(dialect),
     '0004_registry_review': migration0004RegistryReview(),
+    '0008_accounts': migration0008Accounts(dialect),
   };
 }
 

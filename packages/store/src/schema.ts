@@ -8,6 +8,7 @@
  * but read back as text (SQLite) or already parsed (PostgreSQL `jsonb`).
  */
 import type { ColumnType } from 'kysely';
+import type { AccountTables } from './account-schema.js';
 import type { ServiceTables } from './service-schema.js';
 
 /** Epoch milliseconds (SQLite INTEGER) or a `Date` (PostgreSQL timestamptz). */
@@ -151,8 +152,8 @@ export interface KmcRecoveryTable {
   completed_at: TimeValue | null;
 }
 
-/** The whole schema after the migrations (`0001_core`, `0002_kmc_recovery`, `0003_service`, …), for `Kysely<Database>`. */
-export interface Database extends ServiceTables {
+/** The whole schema after the migrations (`0001_core`, `0002_kmc_recovery`, `0003_service`, … `0008_accounts`), for `Kysely<Database>`. */
+export interface Database extends ServiceTables, AccountTables {
   cas: CasTable;
   ca_chain: CaChainTable;
   profiles: ProfilesTable;

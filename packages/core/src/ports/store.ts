@@ -23,6 +23,7 @@ import type {
   RevocationReason,
   VaultKeyRecord,
 } from '../model.js';
+import type { AccountStoreTx } from './account-store.js';
 import type { ServiceStoreTx } from './service-store.js';
 
 /** Filters of a certificate search; all given fields must match. */
@@ -60,7 +61,7 @@ export interface Statistics {
 }
 
 /** Operations available inside a transaction (and, read-only, outside). */
-export interface StoreTx extends ServiceStoreTx {
+export interface StoreTx extends ServiceStoreTx, AccountStoreTx {
   // CAs and profiles
   insertCa(ca: CaRecord): Promise<void>;
   updateCa(
