@@ -9,16 +9,24 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { type DeclaredRoute, registerAccessControl } from './auth/access.js';
 import type { ServerConfig } from './config.js';
 import type { Platform } from './platform.js';
 import { registerCaPublication } from './plugins/ca-publication.js';
 import { registerHealth } from './plugins/health.js';
 import { type Metrics, registerMetrics } from './plugins/metrics.js';
 import { registerProblemHandlers } from './plugins/problem.js';
+import { registerBranchRoutes } from './routes/branch-routes.js';
+import { registerClientRoutes } from './routes/client-routes.js';
+import { registerOperatorRoutes } from './routes/operator-routes.js';
+import { registerRoleRoutes } from './routes/role-routes.js';
+import { registerSessionRoutes } from './routes/session-routes.js';
 
 export interface YizhengServer {
   readonly app: FastifyInstance;
   readonly metrics: Metrics;
+  /** Every route under /api/ with the access it declared (docs/api.md's matrix is made from it). */
+  readonly apiRoutes: readonly DeclaredRoute[];
 }
 
 /** Builds the app (not listening); tests call `app.inject`. */
@@ -36,6 +44,7 @@ export async function buildServer(
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerProblemHandlers(app);
+  const apiRoutes = registerAccessControl(app, platform);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -46,15 +55,36 @@ export async function buildServer(
           'Legal-person digital certificate platform on SM2/SM3/SM4: certificate lifecycle, publication (CA certificates, CRL, OCSP) and statistics.',
       },
       servers: [{ url: config.baseUrl }],
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'A session token (yzs_…) from POST /api/v1/session/password or /session/certificate, ' +
+              'or an API client key (yzk_<client id>.<secret>). docs/api.md lists who may call what.',
+          },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   const metrics = registerMetrics(app);
   registerHealth(app, platform);
   registerCaPublication(app, platform);
+  await app.register(
+    async (api) => {
+      registerSessionRoutes(api, platform);
+      registerRoleRoutes(api);
+      registerBranchRoutes(api, platform);
+      registerOperatorRoutes(api, platform);
+      registerClientRoutes(api, platform);
+    },
+    { prefix: '/api/v1' },
+  );
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
   });
   await app.ready();
-  return { app, metrics };
+  return { app, metrics, apiRoutes };
 }

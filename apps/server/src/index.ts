@@ -7,3 +7,6 @@ export * from './config.js';
 export * from './platform.js';
 export * from './app.js';
 export * from './serve.js';
+export * from './auth/access.js';
+export * from './auth/principal.js';
+export { LOGIN_RATE_LIMITS } from './routes/session-routes.js';

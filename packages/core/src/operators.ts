@@ -239,6 +239,8 @@ export async function resetOperatorPassword(
   input: { login: string; newPassword?: string },
   actor: AccountActor,
 ): Promise<{ generatedPassword?: string }> {
+  // a caller who manages nobody learns nothing, not even whether the login exists
+  checkOperatorScope(actor);
   const target = await requireOperator(context.store.read, input.login);
   checkOperatorScope(actor, target);
   const password = input.newPassword ?? generatePassword();
