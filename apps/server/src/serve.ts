@@ -2,8 +2,8 @@
  * `yizheng serve` / `npm start` (issue 5 "Start-up"): checks the configuration, opens the
  * platform, on the embedded default's first run creates the demo CA chain, profiles and fee
  * schedule and, while no operator exists, the operator `admin` (CA administrator) with a random
- * password printed once, then listens and prints the URLs. SIGINT/SIGTERM close gracefully: requests in flight
- * finish, then the database closes.
+ * password printed once, then listens and prints the URLs. SIGINT/SIGTERM close gracefully:
+ * requests in flight finish, then the database closes.
  */
 import { bootstrapDemo, ensureInitialAdmin } from '@yizheng/core';
 import { type YizhengServer, buildServer } from './app.js';

@@ -11,7 +11,13 @@
  * used to find out which logins exist.
  */
 import { randomBytes, sm3, toHex, utf8 } from '@yizheng/gm';
-import type { OperatorRecord, Principal, SessionKind, SessionRecord } from './account-model.js';
+import {
+  type OperatorRecord,
+  type Principal,
+  type SessionKind,
+  type SessionRecord,
+  auditName,
+} from './account-model.js';
 import type { AccountContext } from './account-scope.js';
 import { appendAudit } from './audit.js';
 import { CoreError } from './errors.js';
@@ -96,9 +102,9 @@ export async function logout(context: AccountContext, token: string, principal: 
     await tx.deleteSession(tokenHash(token));
     await appendAudit(tx, {
       at: context.clock.now(),
-      actor: `${principal.kind}:${principal.id}`,
+      actor: auditName(principal),
       action: 'session.logout',
-      object: `${principal.kind}:${principal.id}`,
+      object: auditName(principal),
       reason: null,
       detail: {},
     });

@@ -152,7 +152,10 @@ export interface KmcRecoveryTable {
   completed_at: TimeValue | null;
 }
 
-/** The whole schema after the migrations (`0001_core`, `0002_kmc_recovery`, `0003_service`, … `0008_accounts`), for `Kysely<Database>`. */
+/**
+ * The whole schema after the migrations (`0001_core`, `0002_kmc_recovery`, `0003_service`, …,
+ * `0008_accounts`), for `Kysely<Database>`.
+ */
 export interface Database extends ServiceTables, AccountTables {
   cas: CasTable;
   ca_chain: CaChainTable;
