@@ -40,6 +40,7 @@ import {
   purge,
   unlock,
 } from './ca/service-commands.js';
+import { branchAdd, clientAdd, operatorAdd, operatorPasswd } from './ca/account-commands.js';
 import { stockImport } from './ca/stock-import-command.js';
 import { ocspIssueResponder } from './ca/ocsp-commands.js';
 import { serve } from './serve-command.js';
@@ -95,6 +96,9 @@ const GROUPS: Record<string, Record<string, Command>> = {
   policy: { show: policyShow, set: policySet },
   review: { list: reviewList, approve: reviewApprove, reject: reviewReject },
   registry: { sync: registrySync, 'serve-sim': registryServeSim },
+  branch: { add: branchAdd },
+  operator: { add: operatorAdd, passwd: operatorPasswd },
+  client: { add: clientAdd },
 };
 
 export const HELP = `yizheng — legal-person digital certificate platform (一证) on SM2/SM3/SM4
@@ -185,9 +189,16 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
 
 The service (issue 5, in progress):
   serve [--data DIR] [--host H] [--http-port 8080] [--base-url URL] [--config FILE] [--log-level L]
-             HTTP: /docs (OpenAPI), /ca, /crl/{ca}.crl, /crl/{ca}-delta.crl, /ocsp, /healthz,
-             /readyz, /metrics; CRLs on a schedule and after revocations; first run on the
-             embedded default creates the demo CA (= npm start)
+             HTTP: /docs (OpenAPI), /api/v1, /ca, /crl/{ca}.crl, /crl/{ca}-delta.crl, /ocsp,
+             /healthz, /readyz, /metrics; CRLs on a schedule and after revocations; first run on
+             the embedded default creates the demo CA and the operator admin, its password
+             printed once (= npm start); docs/api.md: logins, roles, who may call what
+  branch add ID --name N --region GB/T-2260-CODE --address A      a service branch 网点
+  operator add LOGIN --name N --roles r1,r2 [--branch B]   an operator; password printed once
+             roles: branch-operator, reviewer, branch-manager, ca-admin, kmc-officer, auditor, regulator
+  operator passwd LOGIN                       a new password printed once; clears a lockout
+  client add NAME --department D --scopes certificates:query,certificates:verify,statistics:read
+             an application department's API key (yzk_…), printed once
 `;
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit status. */

@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { OcspService, StatusWatch } from '@yizheng/core';
+import { type DeclaredRoute, registerAccessControl } from './auth/access.js';
 import type { ServerConfig } from './config.js';
 import type { Platform } from './platform.js';
 import { registerCaPublication } from './plugins/ca-publication.js';
@@ -18,6 +19,11 @@ import { registerHealth } from './plugins/health.js';
 import { type Metrics, registerMetrics } from './plugins/metrics.js';
 import { registerOcsp } from './plugins/ocsp.js';
 import { registerProblemHandlers } from './plugins/problem.js';
+import { registerBranchRoutes } from './routes/branch-routes.js';
+import { registerClientRoutes } from './routes/client-routes.js';
+import { registerOperatorRoutes } from './routes/operator-routes.js';
+import { registerRoleRoutes } from './routes/role-routes.js';
+import { registerSessionRoutes } from './routes/session-routes.js';
 
 export interface YizhengServer {
   readonly app: FastifyInstance;
@@ -25,6 +31,8 @@ export interface YizhengServer {
   /** Follows status changes of every node (started with the app, stopped when it closes). */
   readonly statusWatch: StatusWatch;
   readonly ocsp: OcspService;
+  /** Every route under /api/ with the access it declared (docs/api.md's matrix is made from it). */
+  readonly apiRoutes: readonly DeclaredRoute[];
 }
 
 /** Builds the app (not listening); tests call `app.inject`. */
@@ -44,6 +52,7 @@ export async function buildServer(
     routerOptions: { maxParamLength: 4096 },
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerProblemHandlers(app);
+  const apiRoutes = registerAccessControl(app, platform);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -54,6 +63,17 @@ export async function buildServer(
           'Legal-person digital certificate platform on SM2/SM3/SM4: certificate lifecycle, publication (CA certificates, CRL, OCSP) and statistics.',
       },
       servers: [{ url: config.baseUrl }],
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'A session token (yzs_…) from POST /api/v1/session/password or /session/certificate, ' +
+              'or an API client key (yzk_<client id>.<secret>). docs/api.md lists who may call what.',
+          },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -70,11 +90,21 @@ export async function buildServer(
     cacheSize: config.ocsp.cacheSize,
   });
   registerOcsp(app, ocsp, { registry: metrics.registry, clock: platform.clock });
+  await app.register(
+    async (api) => {
+      registerSessionRoutes(api, platform);
+      registerRoleRoutes(api);
+      registerBranchRoutes(api, platform);
+      registerOperatorRoutes(api, platform);
+      registerClientRoutes(api, platform);
+    },
+    { prefix: '/api/v1' },
+  );
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
   });
   app.addHook('onClose', () => statusWatch.stop());
   await app.ready();
   statusWatch.start(config.ocsp.statusPollMs);
-  return { app, metrics, statusWatch, ocsp };
+  return { app, metrics, statusWatch, ocsp, apiRoutes };
 }

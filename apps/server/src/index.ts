@@ -8,3 +8,6 @@ export * from './platform.js';
 export * from './app.js';
 export * from './serve.js';
 export * from './scheduler.js';
+export * from './auth/access.js';
+export * from './auth/principal.js';
+export { LOGIN_RATE_LIMITS } from './routes/session-routes.js';

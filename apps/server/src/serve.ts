@@ -1,10 +1,11 @@
 /**
  * `yizheng serve` / `npm start` (issue 5 "Start-up"): checks the configuration, opens the
  * platform, on the embedded default's first run creates the demo CA chain, profiles and fee
- * schedule, then listens and prints the URLs. SIGINT/SIGTERM close gracefully: requests in flight
- * finish, then the database closes.
+ * schedule and, while no operator exists, the operator `admin` (CA administrator) with a random
+ * password printed once, then listens and prints the URLs. SIGINT/SIGTERM close gracefully:
+ * requests in flight finish, then the database closes.
  */
-import { bootstrapDemo } from '@yizheng/core';
+import { bootstrapDemo, ensureInitialAdmin } from '@yizheng/core';
 import { type YizhengServer, buildServer } from './app.js';
 import type { ServerConfig } from './config.js';
 import { type Platform, openPlatform, platformOptionsFromEnv } from './platform.js';
@@ -34,6 +35,12 @@ export async function startServer(
       const { ca } = await bootstrapDemo(platform, { actor: 'system:first-run', baseUrl: config.baseUrl });
       print(`first run: demo CA ${ca.record.id} created in ${platform.dataDir} 首次运行：已创建演示 CA`);
     }
+    const admin = platform.embedded ? await ensureInitialAdmin(platform, 'system:first-run') : undefined;
+    if (admin)
+      print(
+        `first run: operator ${admin.login} (ca-admin) created, password (shown once): ${admin.password} ` +
+          '首次运行：已创建管理员，口令只显示这一次',
+      );
     const server = await buildServer(
       platform,
       config,

@@ -51,6 +51,23 @@ export const CORE_ERROR_CODES = {
     'the registry lists the legal person as deregistered (注销) or revoked (吊销): no new certificate',
     409,
   ],
+  YZ_ERR_LOGIN_FAILED: [
+    'the login, password, certificate or signature is wrong, or the account is locked or disabled',
+    401,
+  ],
+  YZ_ERR_OUT_OF_SCOPE: [
+    "the caller's role covers this operation but not this object (another branch, a role it may not grant, another legal person)",
+    403,
+  ],
+  YZ_ERR_PASSWORD_POLICY: [
+    'the password is too weak: at least 10 characters of at least two kinds (lower case, upper case, digits, others), not containing the login',
+    400,
+  ],
+  YZ_ERR_ACCOUNT_NOT_FOUND: ['no such branch, operator or API client', 404],
+  YZ_ERR_ACCOUNT_EXISTS: [
+    'a branch, operator or API client with this id already exists, or the work badge is already in use',
+    409,
+  ],
 } as const satisfies Record<string, readonly [string, number]>;
 
 export type CoreErrorCode = keyof typeof CORE_ERROR_CODES;

@@ -62,7 +62,7 @@ import {
   vaultKeyToRow,
   type Codec,
 } from './mapping.js';
-import { KyselyStatusStoreTx } from './kysely-status-store.js';
+import { KyselyAccountStoreTx } from './kysely-account-store.js';
 import type { ApplicationsTable, CasTable, Database } from './schema.js';
 
 /** True when an `ON CONFLICT DO NOTHING` insert wrote its row. */
@@ -121,7 +121,7 @@ function nestedUseError(what: string): Error {
 }
 
 /** The port's operations on a transaction (or, for `read`, on the root connection). */
-export class KyselyStoreTx extends KyselyStatusStoreTx implements StoreTx {
+export class KyselyStoreTx extends KyselyAccountStoreTx implements StoreTx {
   constructor(db: Kysely<Database>, codec: Codec) {
     super(db, codec);
   }

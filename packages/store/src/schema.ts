@@ -8,6 +8,7 @@
  * but read back as text (SQLite) or already parsed (PostgreSQL `jsonb`).
  */
 import type { ColumnType } from 'kysely';
+import type { AccountTables } from './account-schema.js';
 import type { ServiceTables } from './service-schema.js';
 import type { StatusTables } from './status-schema.js';
 
@@ -152,8 +153,11 @@ export interface KmcRecoveryTable {
   completed_at: TimeValue | null;
 }
 
-/** The whole schema after the migrations (`0001_core`, `0002_kmc_recovery`, `0003_service`, …), for `Kysely<Database>`. */
-export interface Database extends ServiceTables, StatusTables {
+/**
+ * The whole schema after the migrations (`0001_core`, `0002_kmc_recovery`, `0003_service`, …,
+ * `0008_accounts`), for `Kysely<Database>`.
+ */
+export interface Database extends ServiceTables, StatusTables, AccountTables {
   cas: CasTable;
   ca_chain: CaChainTable;
   profiles: ProfilesTable;

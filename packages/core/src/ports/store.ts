@@ -23,6 +23,7 @@ import type {
   RevocationReason,
   VaultKeyRecord,
 } from '../model.js';
+import type { AccountStoreTx } from './account-store.js';
 import type { ServiceStoreTx } from './service-store.js';
 import type { StatusStoreTx } from './status-store.js';
 
@@ -61,7 +62,7 @@ export interface Statistics {
 }
 
 /** Operations available inside a transaction (and, read-only, outside). */
-export interface StoreTx extends ServiceStoreTx, StatusStoreTx {
+export interface StoreTx extends ServiceStoreTx, StatusStoreTx, AccountStoreTx {
   // CAs and profiles
   insertCa(ca: CaRecord): Promise<void>;
   updateCa(
