@@ -87,7 +87,7 @@ export class KyselyStore implements Store {
     if (this.#inTransaction.getStore()?.open) return Promise.reject(nestedUseError('store.transaction'));
     const state = { open: true };
     return this.#inTransaction
-      .run(state, () => this.db.transaction().execute((trx) => work(new KyselyStoreTx(trx, this.codec))))
+      .run(state, () => this.db.transaction().execute((trx) => new KyselyStoreTx(trx, this.codec).run(work)))
       .finally(() => (state.open = false));
   }
 
@@ -122,14 +122,31 @@ function nestedUseError(what: string): Error {
 
 /** The port's operations on a transaction (or, for `read`, on the root connection). */
 export class KyselyStoreTx extends KyselyServiceStoreTx implements StoreTx {
+  /** The audit chain head after this transaction's last append, and whether it is stored yet. */
+  #auditHead: { seq: number; hash: string; stored: boolean } | undefined;
+
   constructor(db: Kysely<Database>, codec: Codec) {
     super(db, codec);
+  }
+
+  /**
+   * Runs the `work` of the transaction this object is, then writes what was kept for the end:
+   * the audit head row, once, however many entries were appended (see `appendAudit`).
+   */
+  async run<T>(work: (tx: KyselyStoreTx) => Promise<T>): Promise<T> {
+    const result = await work(this);
+    if (this.#auditHead && !this.#auditHead.stored) {
+      const { seq, hash } = this.#auditHead;
+      await this.db.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
+      this.#auditHead.stored = true;
+    }
+    return result;
   }
 
   /** Runs `work` atomically: in this transaction, or in a new one when this is `read`. */
   private atomic<T>(work: (tx: KyselyStoreTx) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
-    return this.db.transaction().execute((trx) => work(new KyselyStoreTx(trx, this.codec)));
+    return this.db.transaction().execute((trx) => new KyselyStoreTx(trx, this.codec).run(work));
   }
 
   private get postgres(): boolean {
@@ -522,13 +539,18 @@ export class KyselyStoreTx extends KyselyServiceStoreTx implements StoreTx {
     return this.atomic(async (tx) => {
       // The head row is the chain's lock: on PostgreSQL FOR UPDATE makes a parallel append wait
       // for this transaction and then read the head it left; SQLite transactions already run
-      // one at a time (BEGIN IMMEDIATE, see dialects.ts), so a plain read is enough there.
-      const head = await tx.db
-        .selectFrom('audit_head')
-        .select(['seq', 'hash'])
-        .where('id', '=', 1)
-        .$if(tx.postgres, (q) => q.forUpdate())
-        .executeTakeFirstOrThrow();
+      // one at a time (BEGIN IMMEDIATE, see dialects.ts), so a plain read is enough there. Once
+      // read, nobody else can move the head before this transaction ends, so the next appends
+      // of the same transaction (an issuance makes three) take it from memory, and the head row
+      // is written once, at the end of the transaction (`run`).
+      const head =
+        tx.#auditHead ??
+        (await tx.db
+          .selectFrom('audit_head')
+          .select(['seq', 'hash'])
+          .where('id', '=', 1)
+          .$if(tx.postgres, (q) => q.forUpdate())
+          .executeTakeFirstOrThrow());
       const seq = Number(head.seq) + 1;
       const entry: AuditEntry = {
         seq,
@@ -542,7 +564,7 @@ export class KyselyStoreTx extends KyselyServiceStoreTx implements StoreTx {
         hash: chain(head.hash, seq),
       };
       await tx.db.insertInto('audit_entries').values(auditEntryToRow(tx.codec, entry)).execute();
-      await tx.db.updateTable('audit_head').set({ seq, hash: entry.hash }).where('id', '=', 1).execute();
+      tx.#auditHead = { seq, hash: entry.hash, stored: false };
       return entry;
     });
   }

@@ -13,6 +13,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { COLUMN_TYPES, createTable, type StoreDialect } from './column-types.js';
 import { migration0003Service } from './migration-0003-service.js';
+import { migration0006ScaleIndexes } from './migration-0006-scale-indexes.js';
 import type { Database } from './schema.js';
 
 export type { StoreDialect };
@@ -26,6 +27,7 @@ export function coreMigrations(dialect: StoreDialect): Record<string, Migration>
     '0001_core': migration0001Core(dialect),
     '0002_kmc_recovery': migration0002KmcRecovery(dialect),
     '0003_service': migration0003Service(dialect),
+    '0006_scale_indexes': migration0006ScaleIndexes(),
   };
 }
 
