@@ -1,11 +1,17 @@
 /**
- * Migration `0006_scale_indexes` (issue 4 "Speed and scale"; R1: a million legal persons a year):
- * indexes that the issuance benchmark and the scale run showed missing.
+ * Migration `0006_scale_indexes` (issue 4 "Speed and scale"; R1: a million legal persons a year,
+ * R4/R25 statistics): indexes that the issuance benchmark and the scale run (two million
+ * certificates, `packages/core/bench/`) showed missing.
  *
- * - The KMC pool is taken oldest first by `(created_at, id)` (R12). `0001_core` indexed only
+ * - KMC pool: taken oldest first by `(created_at, id)` (R12). `0001_core` indexed only
  *   `(state, created_at)`, and a refill stores a whole chunk of keys with one `created_at`, so
- *   every take sorted the chunk to find its first id. With `id` in the index the take is one
- *   index step.
+ *   every take sorted the chunk to find its first id. With `id` in the index a take is one step.
+ * - Statistics read only indexes: certificates counted by `(status, role, ca_id)` in one pass
+ *   (this replaces `(status, ca_id)`, which it contains), expiring ones by `(status, not_after)`
+ *   (the plain `not_after` index stays for retention, which reads every status), applications by
+ *   `(created_at, business_type, channel)`, which serves both all-time and a period. Before, the
+ *   counts by role and of applications read the whole tables, and "expiring" looked up every
+ *   valid certificate's row: over a second at two million certificates.
  */
 import type { Kysely, Migration } from 'kysely';
 
@@ -17,6 +23,22 @@ export function migration0006ScaleIndexes(): Migration {
         .createIndex('escrowed_keys_pool')
         .on('escrowed_keys')
         .columns(['state', 'created_at', 'id'])
+        .execute();
+      await db.schema.dropIndex('certificates_status').execute();
+      await db.schema
+        .createIndex('certificates_status')
+        .on('certificates')
+        .columns(['status', 'role', 'ca_id'])
+        .execute();
+      await db.schema
+        .createIndex('certificates_expiring')
+        .on('certificates')
+        .columns(['status', 'not_after'])
+        .execute();
+      await db.schema
+        .createIndex('applications_period')
+        .on('applications')
+        .columns(['created_at', 'business_type', 'channel'])
         .execute();
     },
   };
