@@ -6,12 +6,14 @@
  * - KMC pool: taken oldest first by `(created_at, id)` (R12). `0001_core` indexed only
  *   `(state, created_at)`, and a refill stores a whole chunk of keys with one `created_at`, so
  *   every take sorted the chunk to find its first id. With `id` in the index a take is one step.
- * - Statistics read only indexes: certificates counted by `(status, role, ca_id)` in one pass
- *   (this replaces `(status, ca_id)`, which it contains), expiring ones by `(status, not_after)`
- *   (the plain `not_after` index stays for retention, which reads every status), applications by
- *   `(created_at, business_type, channel)`, which serves both all-time and a period. Before, the
- *   counts by role and of applications read the whole tables, and "expiring" looked up every
- *   valid certificate's row: over a second at two million certificates.
+ * - Statistics read only indexes, in the order they group by, so no sort either: certificates
+ *   are counted by `(status, role, ca_id)` in one pass (this replaces `(status, ca_id)`, which
+ *   it contains), expiring ones on `(status, not_after)` (the plain `not_after` index stays for
+ *   retention, which reads every status), applications by `(business_type, channel,
+ *   created_at)`, which serves a period too (the dates are filtered inside the index). Before,
+ *   the counts by role and of applications read the whole tables, and "expiring" looked up every
+ *   valid certificate's row: over a second at two million certificates. (An index led by
+ *   `created_at` served a short period better but made the all-time count sort a million rows.)
  */
 import type { Kysely, Migration } from 'kysely';
 
@@ -36,9 +38,9 @@ export function migration0006ScaleIndexes(): Migration {
         .columns(['status', 'not_after'])
         .execute();
       await db.schema
-        .createIndex('applications_period')
+        .createIndex('applications_statistics')
         .on('applications')
-        .columns(['created_at', 'business_type', 'channel'])
+        .columns(['business_type', 'channel', 'created_at'])
         .execute();
     },
   };
