@@ -119,6 +119,8 @@ async function run() {
   result.finishSeconds = (finished - loaded) / 1000;
   result.databaseBytes = await fresh.size();
 
+  // the load raised the machine's load average itself: let it settle before timing look-ups
+  result.loadAtMeasurement = opts['max-load'] > 0 ? await waitForLoad(opts['max-load']) : load();
   const store = await fresh.reopen();
   const persons = [...sample];
   result.measurements = [
@@ -240,7 +242,9 @@ function report() {
   const m = result.machine;
   const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
   console.log(
-    `\n${m.cpu}, ${m.cores} cores, Node ${m.node}; ${opts.store}; load ${result.loadBefore.join(' ')} → ${result.loadAfter.join(' ')}`,
+    `\n${m.cpu}, ${m.cores} cores, Node ${m.node}; ${opts.store}; load average before the load ` +
+      `${result.loadBefore.join(' ')}, before the measurements ${result.loadAtMeasurement.join(' ')}, ` +
+      `after ${result.loadAfter.join(' ')}`,
   );
   console.log(`\n| measure | result |\n|---|---|`);
   console.log(
