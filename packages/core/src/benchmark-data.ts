@@ -15,7 +15,7 @@ const CITIES = ['杭州', '宁波', '温州', '嘉兴', '湖州', '绍兴', '金
 /**
  * `91` (enterprise, industrial and commercial) + `330106` (Hangzhou, Xihu) + a 9-character
  * organisation code spelling `n` in base 31 + the check character; distinct for n < 31^9.
- * @example benchmarkUscc(0) // '913301060000000005' or similar, always isValidUscc
+ * @example benchmarkUscc(42) // '9133010600000001B3'
  */
 export function benchmarkUscc(n: number): string {
   let body = '';

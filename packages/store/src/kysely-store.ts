@@ -70,14 +70,14 @@ function inserted(result: InsertResult | undefined): boolean {
   return result !== undefined && result.numInsertedOrUpdatedRows !== 0n;
 }
 
-/** Sums the grouped counts `n` of `rows` by `key`. */
+/** Sums the grouped counts `n` of `rows` by `key`; keys in sorted order, so printed tables are stable. */
 function countBy<Row extends { n: number | string }>(
   rows: readonly Row[],
   key: (row: Row) => string,
 ): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const row of rows) counts[key(row)] = (counts[key(row)] ?? 0) + Number(row.n);
-  return counts;
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(key(row), (counts.get(key(row)) ?? 0) + Number(row.n));
+  return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** A `Store` over one Kysely instance (a SQLite connection or a PostgreSQL pool). */
