@@ -6,7 +6,7 @@
  * SM2 signature of the audit key, so `verifyAudit` detects a changed, removed or reordered entry
  * and a truncated tail.
  */
-import { SM2_DEFAULT_ID, type Sm2PublicKey, fromHex, sm3, toHex, utf8 } from '@yizheng/gm';
+import { SM2_DEFAULT_ID, type Sm2PublicKey, fromHex, sm3Concat, toHex, utf8 } from '@yizheng/gm';
 import type { Sm2Signer } from '@yizheng/pki';
 import { CoreError, isCoreError } from './errors.js';
 import type { KeyVault } from './ports/key-vault.js';
@@ -51,7 +51,7 @@ export function auditHash(prevHash: string, seq: number, input: AuditInput): str
     reason: input.reason,
     detail: input.detail,
   });
-  return toHex(sm3(new Uint8Array([...fromHex(prevHash), ...utf8(body)])));
+  return toHex(sm3Concat(fromHex(prevHash), utf8(body)));
 }
 
 /** Appends an entry in `tx`; a store failure is YZ_ERR_AUDIT and aborts the transaction. */

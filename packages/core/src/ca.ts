@@ -208,7 +208,26 @@ export async function loadIssuingCa(store: Store, caId?: string): Promise<Issuin
     throw new CoreError('YZ_ERR_CA_STATE', `CA ${record.id} has no certificate yet: run yizheng ca import`);
   return {
     record,
-    certificate: parseCertificate(record.certificateDer),
-    chain: record.chainDer.map((d) => parseCertificate(d)),
+    certificate: parseCaCertificate(record.certificateDer),
+    chain: record.chainDer.map(parseCaCertificate),
   };
+}
+
+/** How many parsed CA certificates `parseCaCertificate` keeps (a platform has a handful of CAs). */
+const PARSED_CA_CERTIFICATES = 64;
+const parsedCaCertificates = new Map<string, Certificate>();
+
+/**
+ * The CA record is read for every issuance — a retired CA or a new chain takes effect at once,
+ * whichever process changed it — but its certificates are parsed once per distinct DER.
+ */
+function parseCaCertificate(der: Uint8Array): Certificate {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  let certificate = parsedCaCertificates.get(key);
+  if (!certificate) {
+    certificate = parseCertificate(der);
+    if (parsedCaCertificates.size >= PARSED_CA_CERTIFICATES) parsedCaCertificates.clear();
+    parsedCaCertificates.set(key, certificate);
+  }
+  return certificate;
 }

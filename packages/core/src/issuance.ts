@@ -262,11 +262,9 @@ async function issueInTransaction(
   const { businessType } = rule;
   const { uscc, name } = input.legalPerson;
   await rule.inTransaction?.(tx, now);
-  if (await tx.findCertificateByPublicKeyHash(publicKeyHash(p.holder.spki)))
-    throw new CoreError(
-      'YZ_ERR_KEY_ALREADY_CERTIFIED',
-      'the requested public key is already in a certificate',
-    );
+  // A key certified before is refused by the store's unique key on publicKeyHash when the
+  // certificate is inserted (→ YZ_ERR_KEY_ALREADY_CERTIFIED in issuePair, nothing kept): that
+  // check also holds against a concurrent issuer, so no lookup beforehand.
   const existing = await tx.getLegalPerson(uscc);
   await tx.upsertLegalPerson({
     uscc,
@@ -342,7 +340,24 @@ async function issueInTransaction(
   const enc = recordOf(encCertificate, { ...common, role: 'enc', escrowId: escrow.id }, now);
   await tx.insertCertificate(sign);
   await tx.insertCertificate(enc);
-  for (const cert of [sign, enc]) {
+  for (const cert of [sign, enc])
+    await tx.insertOutbox({
+      id: `job-${randomUUID()}`,
+      kind: 'publish.certificate',
+      payload: { caId: cert.caId, serial: cert.serial },
+      createdAt: now,
+      doneAt: null,
+    });
+  const envelope = context.kmc.envelope(escrow, p.holder.key, input.delivery);
+  const csrResponse = encodeCsrResponse({
+    signCertificates: [signCertificate.der],
+    encryptedPrivateKey:
+      input.delivery === 'skf-enveloped-key-blob' ? context.kmc.envelope(escrow, p.holder.key) : envelope,
+    encryptCertificates: [encCertificate.der],
+  });
+  // The audit entries come last: on PostgreSQL the first append locks the chain head until
+  // commit and so serialises issuers; everything else (signatures, the envelope) is done by then.
+  for (const cert of [sign, enc])
     await appendAudit(tx, {
       at: now,
       actor: input.actor,
@@ -358,14 +373,6 @@ async function issueInTransaction(
         notAfter: cert.notAfter.toISOString(),
       },
     });
-    await tx.insertOutbox({
-      id: `job-${randomUUID()}`,
-      kind: 'publish.certificate',
-      payload: { caId: cert.caId, serial: cert.serial },
-      createdAt: now,
-      doneAt: null,
-    });
-  }
   await appendAudit(tx, {
     at: now,
     actor: input.actor,
@@ -375,13 +382,6 @@ async function issueInTransaction(
     detail: { uscc, certificateSerial: enc.serial },
   });
   await rule.afterIssue?.(tx, { applicationId, pairId, now });
-  const envelope = context.kmc.envelope(escrow, p.holder.key, input.delivery);
-  const csrResponse = encodeCsrResponse({
-    signCertificates: [signCertificate.der],
-    encryptedPrivateKey:
-      input.delivery === 'skf-enveloped-key-blob' ? context.kmc.envelope(escrow, p.holder.key) : envelope,
-    encryptCertificates: [encCertificate.der],
-  });
   return {
     applicationId,
     pairId,

@@ -16,6 +16,7 @@ import {
   type SqliteDialectConfig,
 } from 'kysely';
 import pg from 'pg';
+import { StatementCachingSqliteConnection } from './sqlite-statement-cache.js';
 
 /** How long a SQLite writer waits for another process's write lock before SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
@@ -25,16 +26,26 @@ const SQLITE_BUSY_TIMEOUT_MS = 5_000;
  * single connection). Beginning with IMMEDIATE also takes SQLite's write lock at BEGIN, so a
  * second process on the same file (the CLI beside the server) waits at BEGIN for busy_timeout
  * instead of failing halfway with SQLITE_BUSY when a read transaction tries to become a write.
+ * The connection handed out keeps its prepared statements (`sqlite-statement-cache.ts`).
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #connection: StatementCachingSqliteConnection;
+  constructor(config: SqliteDialectConfig & { database: BetterSqlite3.Database }) {
+    super(config);
+    this.#connection = new StatementCachingSqliteConnection(config.database);
+  }
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    await super.acquireConnection(); // the driver's mutex: one user of the connection at a time
+    return this.#connection;
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: SqliteDialectConfig;
-  constructor(config: SqliteDialectConfig) {
+  readonly #config: SqliteDialectConfig & { database: BetterSqlite3.Database };
+  constructor(config: SqliteDialectConfig & { database: BetterSqlite3.Database }) {
     super(config);
     this.#config = config;
   }

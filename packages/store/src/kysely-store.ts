@@ -70,6 +70,16 @@ function inserted(result: InsertResult | undefined): boolean {
   return result !== undefined && result.numInsertedOrUpdatedRows !== 0n;
 }
 
+/** Sums the grouped counts `n` of `rows` by `key`; keys in sorted order, so printed tables are stable. */
+function countBy<Row extends { n: number | string }>(
+  rows: readonly Row[],
+  key: (row: Row) => string,
+): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(key(row), (counts.get(key(row)) ?? 0) + Number(row.n));
+  return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** A `Store` over one Kysely instance (a SQLite connection or a PostgreSQL pool). */
 export class KyselyStore implements Store {
   readonly read: StoreTx;
@@ -87,7 +97,7 @@ export class KyselyStore implements Store {
     if (this.#inTransaction.getStore()?.open) return Promise.reject(nestedUseError('store.transaction'));
     const state = { open: true };
     return this.#inTransaction
-      .run(state, () => this.db.transaction().execute((trx) => work(new KyselyStoreTx(trx, this.codec))))
+      .run(state, () => this.db.transaction().execute((trx) => new KyselyStoreTx(trx, this.codec).run(work)))
       .finally(() => (state.open = false));
   }
 
@@ -122,14 +132,36 @@ function nestedUseError(what: string): Error {
 
 /** The port's operations on a transaction (or, for `read`, on the root connection). */
 export class KyselyStoreTx extends KyselyAccountStoreTx implements StoreTx {
+  /** The audit chain head after this transaction's last append, and whether it is stored yet. */
+  #auditHead: { seq: number; hash: string; stored: boolean } | undefined;
+
   constructor(db: Kysely<Database>, codec: Codec) {
     super(db, codec);
+  }
+
+  /**
+   * Runs the `work` of the transaction this object is, then writes what was kept for the end:
+   * the audit head row, once, however many entries were appended (see `appendAudit`).
+   */
+  async run<T>(work: (tx: KyselyStoreTx) => Promise<T>): Promise<T> {
+    const result = await work(this);
+    if (this.#auditHead && !this.#auditHead.stored) {
+      const { seq, hash } = this.#auditHead;
+      await this.db.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
+      this.#auditHead.stored = true;
+    }
+    return result;
+  }
+
+  /** The chain head as this transaction sees it: its own appends count before the head row is written. */
+  override async lastAuditSeq(): Promise<number> {
+    return this.#auditHead?.seq ?? super.lastAuditSeq();
   }
 
   /** Runs `work` atomically: in this transaction, or in a new one when this is `read`. */
   private atomic<T>(work: (tx: KyselyStoreTx) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
-    return this.db.transaction().execute((trx) => work(new KyselyStoreTx(trx, this.codec)));
+    return this.db.transaction().execute((trx) => new KyselyStoreTx(trx, this.codec).run(work));
   }
 
   private get postgres(): boolean {
@@ -537,13 +569,18 @@ export class KyselyStoreTx extends KyselyAccountStoreTx implements StoreTx {
     return this.atomic(async (tx) => {
       // The head row is the chain's lock: on PostgreSQL FOR UPDATE makes a parallel append wait
       // for this transaction and then read the head it left; SQLite transactions already run
-      // one at a time (BEGIN IMMEDIATE, see dialects.ts), so a plain read is enough there.
-      const head = await tx.db
-        .selectFrom('audit_head')
-        .select(['seq', 'hash'])
-        .where('id', '=', 1)
-        .$if(tx.postgres, (q) => q.forUpdate())
-        .executeTakeFirstOrThrow();
+      // one at a time (BEGIN IMMEDIATE, see dialects.ts), so a plain read is enough there. Once
+      // read, nobody else can move the head before this transaction ends, so the next appends
+      // of the same transaction (an issuance makes three) take it from memory, and the head row
+      // is written once, at the end of the transaction (`run`).
+      const head =
+        tx.#auditHead ??
+        (await tx.db
+          .selectFrom('audit_head')
+          .select(['seq', 'hash'])
+          .where('id', '=', 1)
+          .$if(tx.postgres, (q) => q.forUpdate())
+          .executeTakeFirstOrThrow());
       const seq = Number(head.seq) + 1;
       const entry: AuditEntry = {
         seq,
@@ -557,7 +594,7 @@ export class KyselyStoreTx extends KyselyAccountStoreTx implements StoreTx {
         hash: chain(head.hash, seq),
       };
       await tx.db.insertInto('audit_entries').values(auditEntryToRow(tx.codec, entry)).execute();
-      await tx.db.updateTable('audit_head').set({ seq, hash: entry.hash }).where('id', '=', 1).execute();
+      tx.#auditHead = { seq, hash: entry.hash, stored: false };
       return entry;
     });
   }
@@ -594,27 +631,27 @@ export class KyselyStoreTx extends KyselyAccountStoreTx implements StoreTx {
     return row === undefined ? undefined : auditCheckpointFromRow(this.codec, row);
   }
 
-  // statistics (R4, R25): grouped counts computed by the database, not by loading rows
+  // statistics (R4, R25): grouped counts computed by the database, not by loading rows. Each
+  // count reads one index of 0009_scale_indexes only, and the certificates and applications are
+  // grouped once each, by all their columns together, then summed per column here.
 
   async statistics(query: StatisticsQuery): Promise<Statistics> {
-    const groups = async (
-      table: 'certificates' | 'applications',
-      column: 'status' | 'role' | 'ca_id' | 'business_type' | 'channel',
-      period: boolean,
-    ): Promise<Record<string, number>> => {
-      const rows = await this.db
-        .selectFrom(table)
-        .select([sql<string>`${sql.ref(column)}`.as('key'), sql<number | string>`count(*)`.as('n')])
-        .$if(period && query.from !== undefined, (q) =>
-          q.where('created_at', '>=', this.codec.time(query.from ?? new Date(0))),
-        )
-        .$if(period && query.to !== undefined, (q) =>
-          q.where('created_at', '<', this.codec.time(query.to ?? new Date(0))),
-        )
-        .groupBy(sql.ref(column))
-        .execute();
-      return Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]));
-    };
+    const certificates = await this.db
+      .selectFrom('certificates')
+      .select(['status', 'role', 'ca_id', sql<number | string>`count(*)`.as('n')])
+      .groupBy(['status', 'role', 'ca_id'])
+      .execute();
+    const applications = await this.db
+      .selectFrom('applications')
+      .select(['business_type', 'channel', sql<number | string>`count(*)`.as('n')])
+      .$if(query.from !== undefined, (q) =>
+        q.where('created_at', '>=', this.codec.time(query.from ?? new Date(0))),
+      )
+      .$if(query.to !== undefined, (q) =>
+        q.where('created_at', '<', this.codec.time(query.to ?? new Date(0))),
+      )
+      .groupBy(['business_type', 'channel'])
+      .execute();
     const until = new Date(query.at.getTime() + query.expiringWithinDays * 86_400_000);
     const expiring = await this.db
       .selectFrom('certificates')
@@ -629,11 +666,11 @@ export class KyselyStoreTx extends KyselyAccountStoreTx implements StoreTx {
       .executeTakeFirstOrThrow();
     return {
       legalPersons: Number(persons.n),
-      certificatesByStatus: await groups('certificates', 'status', false),
-      certificatesByRole: await groups('certificates', 'role', false),
-      certificatesByCa: await groups('certificates', 'ca_id', false),
-      applicationsByBusinessType: await groups('applications', 'business_type', true),
-      applicationsByChannel: await groups('applications', 'channel', true),
+      certificatesByStatus: countBy(certificates, (row) => row.status),
+      certificatesByRole: countBy(certificates, (row) => row.role),
+      certificatesByCa: countBy(certificates, (row) => row.ca_id),
+      applicationsByBusinessType: countBy(applications, (row) => row.business_type),
+      applicationsByChannel: countBy(applications, (row) => row.channel),
       expiring: Number(expiring.n),
     };
   }

@@ -651,6 +651,15 @@ describe.each([sqlite, postgres])('store contract on $name', (backend) => {
     await expectConflict(store.read.insertEscrowedKey(poolKey('k-old', T0)), 'escrowedKey');
   });
 
+  it('ok/pool: keys stored together (one createdAt, a refill chunk) are taken in id order', async () => {
+    for (const id of ['k-c', 'k-a', 'k-b']) await store.read.insertEscrowedKey(poolKey(id, T0));
+    const assign = (serial: string) => ({ uscc: 'U1', caId: 'CA1', certificateSerial: serial, at: at(DAY) });
+    const taken = [];
+    for (const serial of ['S1', 'S2', 'S3'])
+      taken.push((await store.transaction((tx) => tx.takePoolKey(assign(serial))))?.id);
+    expect(taken).toEqual(['k-a', 'k-b', 'k-c']);
+  });
+
   // --- audit and outbox ------------------------------------------------------------------------
 
   it('ok/audit: seq from 1, prevHash links, ranges, checkpoints', async () => {
@@ -677,6 +686,68 @@ describe.each([sqlite, postgres])('store contract on $name', (backend) => {
     await store.read.insertAuditCheckpoint(cp2);
     expect(await store.read.latestAuditCheckpoint()).toStrictEqual(cp4);
     await expectConflict(store.read.insertAuditCheckpoint(cp2), 'auditCheckpoint');
+  });
+
+  it('ok/audit: appends in one transaction chain on, and the next transaction continues after them', async () => {
+    const first = await store.transaction(async (tx) => [
+      await tx.appendAudit(auditInput(1), chain),
+      await tx.appendAudit(auditInput(2), chain),
+      await tx.appendAudit(auditInput(3), chain),
+    ]);
+    expectChain(first, 3);
+    const next = await store.transaction((tx) => tx.appendAudit(auditInput(4), chain));
+    const onRead = await store.read.appendAudit(auditInput(5), chain);
+    expectChain([...first, next, onRead], 5);
+    expect(await store.read.auditEntries(1)).toStrictEqual([...first, next, onRead]);
+  });
+
+  it('ok/statistics: grouped counts of certificates and applications, a period, the expiring window', async () => {
+    const certificates = [
+      cert('1', { role: 'sign', notAfter: at(10 * DAY) }),
+      cert('2', { role: 'enc', notAfter: at(10 * DAY) }),
+      cert('3', { role: 'sign', notAfter: at(40 * DAY) }),
+      cert('4', { caId: 'CA2', role: 'enc', notAfter: at(5 * DAY - 1) }),
+      cert('5', { status: 'revoked', revokedAt: T0, revocationReason: 'superseded', notAfter: at(20 * DAY) }),
+      cert('6', { caId: 'CA2', status: 'suspended', revokedAt: T0, revocationReason: 'certificateHold' }),
+    ];
+    for (const c of certificates) await store.read.insertCertificate(c);
+    const applications: ApplicationRecord[] = [
+      application('a1', at(0)),
+      { ...application('a2', at(DAY)), businessType: 'renew', channel: 'online' },
+      { ...application('a3', at(2 * DAY)), businessType: 'renew', channel: 'mobile' },
+      { ...application('a4', at(3 * DAY)), channel: 'online' },
+    ];
+    for (const a of applications) await store.read.insertApplication(a);
+    for (const uscc of ['91330106MA2B3C4D5D', '91330201MA2C3D4E55'])
+      await store.read.upsertLegalPerson({
+        uscc,
+        name: '杭州某某科技有限公司',
+        legalRepresentative: '张三',
+        registryStatus: 'active',
+        updatedAt: T0,
+      });
+
+    // expiring: valid, notAfter in [at, at + 30 days): certificates 1 and 2 (4 ends before, 3 after)
+    expect(await store.read.statistics({ at: at(5 * DAY), expiringWithinDays: 30 })).toStrictEqual({
+      legalPersons: 2,
+      certificatesByStatus: { valid: 4, revoked: 1, suspended: 1 },
+      certificatesByRole: { sign: 4, enc: 2 },
+      certificatesByCa: { CA1: 4, CA2: 2 },
+      applicationsByBusinessType: { new: 2, renew: 2 },
+      applicationsByChannel: { counter: 1, online: 2, mobile: 1 },
+      expiring: 2,
+    });
+    const period = await store.read.statistics({
+      at: at(5 * DAY),
+      expiringWithinDays: 35,
+      from: at(DAY),
+      to: at(3 * DAY),
+    });
+    expect(period.applicationsByBusinessType).toStrictEqual({ renew: 2 });
+    expect(period.applicationsByChannel).toStrictEqual({ online: 1, mobile: 1 });
+    expect(period.certificatesByStatus).toStrictEqual({ valid: 4, revoked: 1, suspended: 1 });
+    expect(period.expiring).toBe(2);
+    expect((await store.read.statistics({ at: at(5 * DAY), expiringWithinDays: 36 })).expiring).toBe(3);
   });
 
   it('ok/outbox: pending oldest first, markOutboxDone, duplicate id', async () => {
