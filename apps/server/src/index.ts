@@ -5,6 +5,7 @@
 export * from './errors.js';
 export * from './config.js';
 export * from './platform.js';
+export * from './registry.js';
 export * from './app.js';
 export * from './serve.js';
 export * from './scheduler.js';
