@@ -12,3 +12,4 @@ export * from './scheduler.js';
 export * from './auth/access.js';
 export * from './auth/principal.js';
 export { LOGIN_RATE_LIMITS } from './routes/session-routes.js';
+export { UNLOCK_RATE_LIMITS } from './routes/media-routes.js';
