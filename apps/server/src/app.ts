@@ -9,7 +9,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { OcspService, StatusWatch } from '@yizheng/core';
+import { type LegalPersonRegistry, OcspService, StatusWatch } from '@yizheng/core';
 import { type DeclaredRoute, registerAccessControl } from './auth/access.js';
 import type { ServerConfig } from './config.js';
 import type { Platform } from './platform.js';
@@ -19,8 +19,16 @@ import { registerHealth } from './plugins/health.js';
 import { type Metrics, registerMetrics } from './plugins/metrics.js';
 import { registerOcsp } from './plugins/ocsp.js';
 import { registerProblemHandlers } from './plugins/problem.js';
+import { openRegistry } from './registry.js';
+import { registerApplicationRoutes } from './routes/application-routes.js';
+import { registerBackOfficeRoutes } from './routes/back-office-routes.js';
 import { registerBranchRoutes } from './routes/branch-routes.js';
+import { registerCertificateRoutes } from './routes/certificate-routes.js';
 import { registerClientRoutes } from './routes/client-routes.js';
+import { registerKmcRoutes } from './routes/kmc-routes.js';
+import { registerLegalPersonRoutes } from './routes/legal-person-routes.js';
+import { registerLifecycleRoutes } from './routes/lifecycle-routes.js';
+import { registerMediaRoutes } from './routes/media-routes.js';
 import { registerOperatorRoutes } from './routes/operator-routes.js';
 import { registerRoleRoutes } from './routes/role-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
@@ -35,11 +43,21 @@ export interface YizhengServer {
   readonly apiRoutes: readonly DeclaredRoute[];
 }
 
+export interface BuildOptions {
+  readonly logger?: boolean;
+  /**
+   * The legal-person registry applications are checked against; default `openRegistry` (the
+   * simulator on the embedded default, `YIZHENG_REGISTRY_URL` otherwise), opened at the first
+   * application so a server without a registry still serves everything else.
+   */
+  readonly registry?: LegalPersonRegistry;
+}
+
 /** Builds the app (not listening); tests call `app.inject`. */
 export async function buildServer(
   platform: Platform,
   config: ServerConfig,
-  options: { logger?: boolean } = {},
+  options: BuildOptions = {},
 ): Promise<YizhengServer> {
   const app = Fastify({
     logger: options.logger === false ? false : { level: config.logLevel },
@@ -90,6 +108,8 @@ export async function buildServer(
     cacheSize: config.ocsp.cacheSize,
   });
   registerOcsp(app, ocsp, { registry: metrics.registry, clock: platform.clock });
+  let registry = options.registry;
+  const legalPersonRegistry = () => (registry ??= openRegistry(undefined, { embedded: platform.embedded }));
   await app.register(
     async (api) => {
       registerSessionRoutes(api, platform);
@@ -97,6 +117,13 @@ export async function buildServer(
       registerBranchRoutes(api, platform);
       registerOperatorRoutes(api, platform);
       registerClientRoutes(api, platform);
+      registerApplicationRoutes(api, platform, legalPersonRegistry);
+      registerCertificateRoutes(api, platform);
+      registerLifecycleRoutes(api, platform);
+      registerMediaRoutes(api, platform);
+      registerKmcRoutes(api, platform);
+      registerLegalPersonRoutes(api, platform);
+      registerBackOfficeRoutes(api, platform);
     },
     { prefix: '/api/v1' },
   );

@@ -5,9 +5,11 @@
 export * from './errors.js';
 export * from './config.js';
 export * from './platform.js';
+export * from './registry.js';
 export * from './app.js';
 export * from './serve.js';
 export * from './scheduler.js';
 export * from './auth/access.js';
 export * from './auth/principal.js';
 export { LOGIN_RATE_LIMITS } from './routes/session-routes.js';
+export { UNLOCK_RATE_LIMITS } from './routes/media-routes.js';

@@ -338,6 +338,20 @@ export class KyselyStoreTx extends KyselyAccountStoreTx implements StoreTx {
     return row === undefined ? undefined : legalPersonFromRow(this.codec, row);
   }
 
+  async searchLegalPersons(query: { nameContains: string; limit: number }): Promise<LegalPersonRecord[]> {
+    // LIKE with an escape character, so a name with % or _ matches those characters literally;
+    // lower() on both sides makes Latin letters match in any case on SQLite and PostgreSQL alike
+    const pattern = `%${query.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = await this.db
+      .selectFrom('legal_persons')
+      .selectAll()
+      .where(sql<boolean>`lower(name) like lower(${pattern}) escape '\\'`)
+      .orderBy('uscc')
+      .limit(query.limit)
+      .execute();
+    return rows.map((row) => legalPersonFromRow(this.codec, row));
+  }
+
   async insertApplication(application: ApplicationRecord): Promise<void> {
     const result = await this.db
       .insertInto('applications')

@@ -385,6 +385,30 @@ describe.each([sqlite, postgres])('store contract on $name', (backend) => {
     expect(await store.read.getLegalPerson(person.uscc)).toStrictEqual(changed);
   });
 
+  it('ok/searchLegalPersons: name contains the text (% and _ literal, Latin letters in any case), by USCC, limited', async () => {
+    const person = (uscc: string, name: string) => ({
+      uscc,
+      name,
+      legalRepresentative: '张三',
+      registryStatus: 'active' as const,
+      updatedAt: T0,
+    });
+    await store.read.upsertLegalPerson(person('91330201MA2C3D4E55', '宁波某某贸易有限公司'));
+    await store.read.upsertLegalPerson(person('91330106MA2B3C4D5D', '杭州某某科技有限公司'));
+    await store.read.upsertLegalPerson(person('91330106MA2B3C4D6G', '杭州某某ABC_100%有限公司'));
+    const names = async (nameContains: string, limit = 10) =>
+      (await store.read.searchLegalPersons({ nameContains, limit })).map((p) => p.uscc);
+    expect(await names('某某')).toEqual(['91330106MA2B3C4D5D', '91330106MA2B3C4D6G', '91330201MA2C3D4E55']);
+    expect(await names('某某', 2)).toEqual(['91330106MA2B3C4D5D', '91330106MA2B3C4D6G']);
+    expect(await names('abc')).toEqual(['91330106MA2B3C4D6G']);
+    expect(await names('_100%')).toEqual(['91330106MA2B3C4D6G']);
+    expect(await names('%')).toEqual(['91330106MA2B3C4D6G']);
+    expect(await names('科_')).toEqual([]);
+    expect(await store.read.searchLegalPersons({ nameContains: '杭州某某科技', limit: 5 })).toStrictEqual([
+      person('91330106MA2B3C4D5D', '杭州某某科技有限公司'),
+    ]);
+  });
+
   it('ok/round trip: applications, updateApplication, listApplications order', async () => {
     const later = application('app-2', at(2));
     const earlier = application('app-1', at(1));

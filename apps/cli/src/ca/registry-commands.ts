@@ -13,12 +13,12 @@ import {
   syncRegistryEvents,
 } from '@yizheng/core';
 import { startRegistrySimulatorServer } from '@yizheng/connectors';
+import { openRegistry } from '@yizheng/server';
 import { CliError, Exit } from '../cli-error.js';
 import { parseOptions, readInput, required } from '../io.js';
 import { OPERATOR, ensureWritableDir, writePair } from './commands.js';
 import { withPlatform } from './context.js';
 import { APPLICANT_OPTIONS, applicantOption, channelOption } from './options.js';
-import { openRegistry } from './registry.js';
 
 const FIELD_WORDS = { name: 'name 名称', legalRepresentative: 'legal representative 法定代表人' } as const;
 
@@ -64,7 +64,7 @@ export async function apply(argv: string[]): Promise<number> {
     name: required(values.name, 'name'),
     legalRepresentative: required(values['legal-rep'], 'legal-rep'),
   };
-  const registry = openRegistry(values.registry);
+  const registry = openRegistry(values.registry, { embedded: !process.env.DATABASE_URL });
   ensureWritableDir(out);
   return withPlatform(values, async (p) => {
     const result = await submitApplication(
@@ -168,7 +168,7 @@ export async function registrySync(argv: string[]): Promise<number> {
   const since = new Date(values.since ?? 0);
   if (Number.isNaN(since.getTime()))
     throw new CliError('YZ_ERR_USAGE', '--since must be a date (YYYY-MM-DD)');
-  const registry = openRegistry(values.registry);
+  const registry = openRegistry(values.registry, { embedded: !process.env.DATABASE_URL });
   return withPlatform(values, async (p) => {
     const result = await syncRegistryEvents(
       { ...p, registry },

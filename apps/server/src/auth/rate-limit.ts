@@ -1,8 +1,8 @@
 /**
- * Rate limits on logins (issue 5 "rate limits on login and unlock"; the unlock limit lives in the
- * core, per medium, because it must hold across nodes). A sliding window per key, in memory: a
- * node counts what it sees, which is enough to make guessing slow — the per-operator lockout in
- * the core (5 failures, 15 minutes) is the limit that holds across nodes. Keys are kept only while
+ * Rate limits on logins and unlocks (issue 5 "rate limits on login and unlock"). A sliding window
+ * per key, in memory: a node counts what it sees, which is enough to make guessing slow — the
+ * limits that hold across nodes are in the core: the per-operator lockout (5 failures, 15
+ * minutes) and the unlocks per medium in 24 hours (`maxUnlocksPerDay`). Keys are kept only while
  * their window is open, so memory stays bounded by the traffic of one window.
  */
 import { type Clock, CoreError } from '@yizheng/core';
@@ -16,6 +16,8 @@ export class RateLimiter {
     private readonly clock: Clock,
     readonly limit: number,
     readonly windowMs: number,
+    /** What is counted, for the refusal: `login attempts`, `unlock requests`. */
+    readonly what = 'login attempts',
   ) {}
 
   /**
@@ -34,7 +36,7 @@ export class RateLimiter {
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       reply.header('retry-after', String(seconds));
-      throw new CoreError('YZ_ERR_RATE_LIMITED', `too many login attempts; try again in ${seconds} s`);
+      throw new CoreError('YZ_ERR_RATE_LIMITED', `too many ${this.what}; try again in ${seconds} s`);
     }
     for (const key of keys) this.#hits.get(key)!.push(now);
   }

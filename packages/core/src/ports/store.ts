@@ -86,6 +86,11 @@ export interface StoreTx extends ServiceStoreTx, StatusStoreTx, AccountStoreTx {
   // legal persons and applications
   upsertLegalPerson(person: LegalPersonRecord): Promise<void>;
   getLegalPerson(uscc: string): Promise<LegalPersonRecord | undefined>;
+  /**
+   * Legal persons whose name contains `nameContains` (literally: `%` and `_` match themselves),
+   * ordered by USCC, at most `limit` (the API's certificate search by name, R25).
+   */
+  searchLegalPersons(query: { nameContains: string; limit: number }): Promise<LegalPersonRecord[]>;
   insertApplication(application: ApplicationRecord): Promise<void>;
   updateApplication(
     id: string,
