@@ -11,3 +11,5 @@
 export * from './directory-tree.js';
 export * from './filter-terms.js';
 export * from './store-directory.js';
+export * from './ldap-publisher.js';
+export * from './outbox-worker.js';
