@@ -33,7 +33,7 @@ import {
   type OutboxWorkerEvent,
   PublishError,
 } from '../src/index.js';
-import { Slapd } from './slapd.js';
+import { Slapd } from '../../../tools/test-support/slapd.js';
 import { STORE_KINDS, type TestStore, openTestStore } from '../../../tools/test-support/stores.js';
 import { demoContext } from '../../../tools/test-support/core-context.js';
 import { testUscc } from '../../../tools/test-support/uscc.js';

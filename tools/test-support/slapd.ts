@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LdapClient } from '@yizheng/ldap';
 
-const SCHEMA = fileURLToPath(new URL('../schema/yizheng.schema', import.meta.url));
+const SCHEMA = fileURLToPath(new URL('../../packages/publish/schema/yizheng.schema', import.meta.url));
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
