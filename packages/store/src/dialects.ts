@@ -13,6 +13,7 @@ import {
   type DatabaseConnection,
   type Dialect,
   type Driver,
+  type SqliteDatabase,
   type SqliteDialectConfig,
 } from 'kysely';
 import pg from 'pg';
@@ -43,6 +44,30 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/** Prepared statements kept per connection, least recently used dropped first. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * better-sqlite3 as Kysely's SQLite driver sees it, with its prepared statements kept by SQL text:
+ * the driver prepares every query it runs, and preparing costs about as much as running an indexed
+ * look-up (R6: the LDAP directory's searches are such look-ups). A statement still being iterated
+ * is never handed out twice.
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      const kept = statements.get(sql);
+      statements.delete(sql);
+      const statement = kept !== undefined && !kept.busy ? kept : database.prepare(sql);
+      statements.set(sql, statement);
+      if (statements.size > STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      return statement;
+    },
+  };
+}
+
 /** SQLite at `${dataDir}/yizheng.db` (the directory is created), or in memory for `':memory:'`. */
 export function sqliteDialect(dataDir: string): Dialect {
   let file = ':memory:';
@@ -56,7 +81,7 @@ export function sqliteDialect(dataDir: string): Dialect {
   if (file !== ':memory:') database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  return new ImmediateSqliteDialect({ database });
+  return new ImmediateSqliteDialect({ database: withStatementCache(database) });
 }
 
 /** A PostgreSQL schema name we can put in a connection option unquoted. */
