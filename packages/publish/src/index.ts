@@ -10,6 +10,7 @@
  */
 export * from './directory-tree.js';
 export * from './filter-terms.js';
+export * from './person-loader.js';
 export * from './store-directory.js';
 export * from './ldap-publisher.js';
 export * from './outbox-worker.js';

@@ -10,7 +10,8 @@
  * | `(cn=杭州*)`, `(o=杭州某某科技有限公司)`            | a name-key range, in pages                     |
  * | anything else under `ou=legal-persons`        | every legal person in uscc order, in pages     |
  *
- * The backend applies the server's own scope and filter test to each legal person, so it stops
+ * Look-ups by USCC of searches arriving together are one query (`PersonLoader`). The backend
+ * applies the server's own scope and filter test to each legal person, so it stops
  * after the size limit, and an unindexed search (the last two rows) that reads `maxUnmatched`
  * legal persons in a row without a match ends with adminLimitExceeded instead of walking a
  * million rows. Paged results walk everything that matches, page by page. CA entries carry the
@@ -40,6 +41,7 @@ import {
 } from '@yizheng/ldap';
 import { type CaCrls, DirectoryTree } from './directory-tree.js';
 import { filterMentions, namePrefixes, selectionWants } from './filter-terms.js';
+import { PersonLoader } from './person-loader.js';
 
 /** Settings of a StoreDirectory; everything but the tree has a default. */
 export interface StoreDirectoryOptions {
@@ -72,8 +74,6 @@ const CRL_TYPES: ReadonlySet<string> = new Set(['certificaterevocationlist', 'de
 const USCC_SHAPE = /^[0-9A-Z]{18}$/;
 /** Serials are stored as upper-case hex without leading zeros (`serialNumber` values). */
 const SERIAL_SHAPE = /^[0-9A-F]+$/;
-/** At most this many USCCs per store query (a filter may hold up to 512 terms). */
-const USCC_BATCH = 200;
 
 function noSuchObject(dn: string): LdapError {
   return new LdapError('YZ_ERR_LDAP_NO_SUCH_OBJECT', `no entry "${dn}"`);
@@ -89,6 +89,8 @@ export class StoreDirectory implements DirectoryBackend {
   private readonly personsKey: string;
   /** The newest CRL of each (CA, kind) read so far, by number: a CRL is read once per issue. */
   private readonly crls = new Map<string, { readonly number: bigint; readonly der: Uint8Array }>();
+  /** Look-ups by USCC of searches that arrive together share one store query. */
+  private readonly persons: PersonLoader;
 
   constructor(
     private readonly store: Store,
@@ -102,11 +104,12 @@ export class StoreDirectory implements DirectoryBackend {
     this.suffix = parseDn(this.tree.suffix);
     this.casKey = parseDn(this.tree.caContainerDn).key;
     this.personsKey = parseDn(this.tree.personsContainerDn).key;
+    this.persons = new PersonLoader(store, clock);
   }
 
   async *search(request: DirectorySearch, signal: AbortSignal): AsyncGenerator<DirectoryEntry> {
     const now = this.clock.now();
-    const place = await this.locate(request, now);
+    const place = await this.locate(request);
     const reach = reachOf(place, request.scope);
     // an entry matching (uscc=…) or (serialNumber=…) holds that attribute: only legal persons do
     const pinned =
@@ -153,7 +156,7 @@ export class StoreDirectory implements DirectoryBackend {
   }
 
   /** The place of the search base; noSuchObject for a DN the tree does not hold. */
-  private async locate(request: DirectorySearch, now: Date): Promise<Place> {
+  private async locate(request: DirectorySearch): Promise<Place> {
     const { base } = request;
     const depth = base.rdns.length - this.suffix.rdns.length;
     if (depth === 0) return { kind: 'suffix' };
@@ -169,7 +172,7 @@ export class StoreDirectory implements DirectoryBackend {
       const uscc = rdn?.length === 1 && attributeType(rdn[0]!.type).key === 'uscc' ? rdn[0]!.value : '';
       const normal = uscc.trim().toUpperCase();
       if (USCC_SHAPE.test(normal)) {
-        const [person] = await this.store.read.directoryPersons({ by: 'uscc', usccs: [normal] }, now);
+        const [person] = await this.persons.load([normal]);
         if (person !== undefined) return { kind: 'person', person };
       }
     }
@@ -226,7 +229,7 @@ export class StoreDirectory implements DirectoryBackend {
     const serials = equalityTerms(request.filter, 'serialNumber');
     if (usccs !== undefined || serials !== undefined) {
       const holders = usccs ?? (await this.holdersOf(serials!));
-      for (const person of await this.personsByUscc(holders, now)) yield { person, indexed: true };
+      for (const person of await this.personsByUscc(holders)) yield { person, indexed: true };
       return;
     }
     const prefixes = namePrefixes(request.filter);
@@ -264,17 +267,8 @@ export class StoreDirectory implements DirectoryBackend {
     return [...holders];
   }
 
-  private async personsByUscc(usccs: readonly string[], now: Date): Promise<DirectoryPerson[]> {
-    const wanted = [...new Set(usccs.map((u) => u.trim().toUpperCase()))].filter((u) => USCC_SHAPE.test(u));
-    const persons: DirectoryPerson[] = [];
-    for (let i = 0; i < wanted.length; i += USCC_BATCH)
-      persons.push(
-        ...(await this.store.read.directoryPersons(
-          { by: 'uscc', usccs: wanted.slice(i, i + USCC_BATCH) },
-          now,
-        )),
-      );
-    return persons;
+  private personsByUscc(usccs: readonly string[]): Promise<DirectoryPerson[]> {
+    return this.persons.load(usccs.map((u) => u.trim().toUpperCase()).filter((u) => USCC_SHAPE.test(u)));
   }
 
   /** Every legal person of a paged query, page after page, until a short page or an abort. */

@@ -31,7 +31,7 @@ import {
   encodePagedResultsValue,
   prepareCaseIgnore,
 } from '@yizheng/ldap';
-import { DirectoryTree, StoreDirectory } from '../src/index.js';
+import { DirectoryTree, PersonLoader, StoreDirectory } from '../src/index.js';
 import { STORE_KINDS, type TestStore, openTestStore } from '../../../tools/test-support/stores.js';
 import { demoContext } from '../../../tools/test-support/core-context.js';
 import { testUscc } from '../../../tools/test-support/uscc.js';
@@ -245,6 +245,36 @@ describe.each(STORE_KINDS)('StoreDirectory on %s', (kind) => {
     } while (cookie.length > 0);
     expect(seen).toHaveLength(32);
     expect(new Set(seen).size).toBe(32);
+  });
+
+  it('ok/R6 look-ups by uscc that arrive together are one store query; each caller gets its own', async () => {
+    const loader = new PersonLoader(counting.store, clock);
+    counting.calls.length = 0;
+    const [a, b, c, none] = await Promise.all([
+      loader.load([HANGZHOU]),
+      loader.load([NINGBO, HANGZHOU]),
+      loader.load([testUscc(3, '330501')]),
+      loader.load([]),
+    ]);
+    expect(counting.calls).toEqual(['directoryPersons:uscc']);
+    expect([a, b, c, none].map((persons) => persons.map((p) => p.uscc))).toEqual([
+      [HANGZHOU],
+      [HANGZHOU, NINGBO],
+      [testUscc(3, '330501')],
+      [],
+    ]);
+    // a failing query fails every caller of that turn, and the next turn queries afresh
+    const failing = new PersonLoader(
+      {
+        ...counting.store,
+        read: { ...counting.store.read, directoryPersons: () => Promise.reject(new Error('database gone')) },
+      },
+      clock,
+    );
+    const both = [failing.load([HANGZHOU]), failing.load([NINGBO])];
+    for (const result of await Promise.allSettled(both))
+      expect(result).toMatchObject({ status: 'rejected', reason: { message: 'database gone' } });
+    expect((await loader.load([NINGBO])).map((p) => p.name)).toEqual(['宁波某某贸易有限公司']);
   });
 
   it('error/R6 an unindexed search that matches nothing gives up with adminLimitExceeded', async () => {
