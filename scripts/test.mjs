@@ -17,6 +17,7 @@ const SYSTEM_PACKAGES = [
   ['javac', 'default-jdk-headless'],
   ['openssl', 'openssl'],
   ['ldapsearch', 'ldap-utils'],
+  ['/usr/sbin/slapd', 'slapd'],
 ];
 
 function onPath(command) {

@@ -188,9 +188,13 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
              directories; manifest CSV uscc,name,legalRepresentative[,serial,status,revokedAt,reason]
 
 The service (issue 5, in progress):
-  serve [--data DIR] [--host H] [--http-port 8080] [--base-url URL] [--config FILE] [--log-level L]
+  serve [--data DIR] [--host H] [--http-port 8080] [--ldap-port 1389] [--base-url URL]
+             [--config FILE] [--log-level L]
              HTTP: /docs (OpenAPI), /api/v1, /ca, /crl/{ca}.crl, /crl/{ca}-delta.crl, /ocsp,
-             /healthz, /readyz, /metrics; CRLs on a schedule and after revocations; first run on
+             /healthz, /readyz, /metrics; LDAP: the read-only directory from the database
+             (ldapsearch -x -H ldap://127.0.0.1:1389 -b 'o=Yizheng Demo CA,c=CN' '(uscc=…)';
+             docs/ldap.md), and with ldapPublish an external directory kept in step;
+             CRLs on a schedule and after revocations; first run on
              the embedded default creates the demo CA and the operator admin, its password
              printed once (= npm start); docs/api.md: logins, roles, who may call what
   branch add ID --name N --region GB/T-2260-CODE --address A      a service branch 网点

@@ -28,7 +28,7 @@ describe('yizheng serve', () => {
   it('ok/first run creates the demo CA, serves, and closes cleanly on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      [bin, 'serve', '--http-port', '0', '--data', scratch.path('data')],
+      [bin, 'serve', '--http-port', '0', '--ldap-port', '0', '--data', scratch.path('data')],
       { env },
     );
     children.push(child);

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { DirectoryTree, parseLdapUrl } from '@yizheng/publish';
 import { ServerError } from './errors.js';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
@@ -51,6 +52,40 @@ export const ServerConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /** The embedded read-only LDAP server (R5, R6) on `ldapPort`. */
+    ldap: Type.Object(
+      {
+        enabled: Type.Boolean(),
+        /** The operator (运营机构) the directory is named after: `o=<organization>,c=CN`. */
+        organization: Type.String({ minLength: 1, maxLength: 256 }),
+        /** Most entries per search (and per page). */
+        sizeLimit: Type.Integer({ minimum: 1, maximum: 100_000 }),
+        timeLimitSeconds: Type.Integer({ minimum: 1, maximum: 300 }),
+        maxConnections: Type.Integer({ minimum: 1, maximum: 100_000 }),
+      },
+      { additionalProperties: false },
+    ),
+    /** The publisher to an external directory (OpenLDAP); absent: none. The password is env only. */
+    ldapPublish: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ pattern: '^ldap://\\S+$' }),
+          bindDn: Type.String({ minLength: 1 }),
+          /** The external directory's base: entries go under `ou=CA` and `ou=legal-persons` of it. */
+          baseDn: Type.String({ minLength: 1 }),
+          /** Jobs read per database query. */
+          batchSize: Type.Integer({ minimum: 1, maximum: 1000 }),
+          /** Pause between passes when nothing is pending. */
+          pollMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
+          /** Back-off after a failure, doubling from the first to the second. */
+          retryMinMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
+          retryMaxMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
+          /** Longest a connect or one LDAP operation may take. */
+          timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -67,11 +102,31 @@ export const DEFAULT_CONFIG: ServerConfig = {
   bodyLimit: 1024 * 1024,
   crl: { fullIntervalMinutes: 360, deltaIntervalMinutes: 5, nextUpdateHours: 24 },
   ocsp: { nextUpdateMinutes: 60, cacheSize: 50_000, statusPollMs: 250 },
+  ldap: {
+    enabled: true,
+    organization: 'Yizheng Demo CA',
+    sizeLimit: 1000,
+    timeLimitSeconds: 10,
+    maxConnections: 1024,
+  },
 };
 
-type Layer = Partial<Omit<ServerConfig, 'crl' | 'ocsp'>> & {
+type LdapPublishConfig = NonNullable<ServerConfig['ldapPublish']>;
+
+/** What `ldapPublish` has unless set; url, bindDn and baseDn have no default. */
+export const DEFAULT_LDAP_PUBLISH: Omit<LdapPublishConfig, 'url' | 'bindDn' | 'baseDn'> = {
+  batchSize: 100,
+  pollMs: 1000,
+  retryMinMs: 1000,
+  retryMaxMs: 60_000,
+  timeoutMs: 5000,
+};
+
+type Layer = Partial<Omit<ServerConfig, 'crl' | 'ocsp' | 'ldap' | 'ldapPublish'>> & {
   crl?: Partial<ServerConfig['crl']>;
   ocsp?: Partial<ServerConfig['ocsp']>;
+  ldap?: Partial<ServerConfig['ldap']>;
+  ldapPublish?: Partial<LdapPublishConfig>;
 };
 
 function integer(value: string | undefined): number | string | undefined {
@@ -79,7 +134,15 @@ function integer(value: string | undefined): number | string | undefined {
   return /^\d+$/.test(value) ? Number(value) : value; // left as text, the schema check reports it
 }
 
-/** What the environment sets (YIZHENG_HTTP_PORT, YIZHENG_LDAP_PORT, YIZHENG_HOST, …). */
+function boolean(value: string | undefined): boolean | string | undefined {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value; // left as text, the schema check reports it
+}
+
+/**
+ * What the environment sets (YIZHENG_HTTP_PORT, YIZHENG_LDAP_PORT, YIZHENG_HOST, …). The LDAP
+ * publisher's password is not configuration: `startServer` reads YIZHENG_LDAP_PUBLISH_PASSWORD.
+ */
 export function configFromEnv(env: NodeJS.ProcessEnv): Layer {
   const layer: Record<string, unknown> = {
     host: env.YIZHENG_HOST,
@@ -101,6 +164,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Layer {
     statusPollMs: integer(env.YIZHENG_STATUS_POLL_MS),
   };
   if (Object.values(ocsp).some((v) => v !== undefined)) layer.ocsp = ocsp;
+  const ldap = {
+    enabled: boolean(env.YIZHENG_LDAP_ENABLED),
+    organization: env.YIZHENG_LDAP_ORGANIZATION || undefined,
+  };
+  if (Object.values(ldap).some((v) => v !== undefined)) layer.ldap = ldap;
+  const ldapPublish = {
+    url: env.YIZHENG_LDAP_PUBLISH_URL || undefined,
+    bindDn: env.YIZHENG_LDAP_PUBLISH_BIND_DN || undefined,
+    baseDn: env.YIZHENG_LDAP_PUBLISH_BASE_DN || undefined,
+  };
+  if (Object.values(ldapPublish).some((v) => v !== undefined)) layer.ldapPublish = ldapPublish;
   return layer as Layer;
 }
 
@@ -111,7 +185,39 @@ function definedOnly(values: object): Record<string, unknown> {
 function merge(base: ServerConfig, layer: Layer): ServerConfig {
   const crl = layer.crl ? { ...base.crl, ...definedOnly(layer.crl) } : base.crl;
   const ocsp = layer.ocsp ? { ...base.ocsp, ...definedOnly(layer.ocsp) } : base.ocsp;
-  return { ...base, ...definedOnly(layer), crl, ocsp } as ServerConfig;
+  const ldap = layer.ldap ? { ...base.ldap, ...definedOnly(layer.ldap) } : base.ldap;
+  const ldapPublish = layer.ldapPublish
+    ? { ...DEFAULT_LDAP_PUBLISH, ...base.ldapPublish, ...definedOnly(layer.ldapPublish) }
+    : base.ldapPublish;
+  return {
+    ...base,
+    ...definedOnly(layer),
+    crl,
+    ocsp,
+    ldap,
+    ...(ldapPublish ? { ldapPublish } : {}),
+  } as ServerConfig;
+}
+
+/** Problems the schema cannot see: DNs and URLs that do not parse, a back-off upside down. */
+function ldapProblems(config: ServerConfig): string[] {
+  const problems: string[] = [];
+  const check = (path: string, work: () => unknown) => {
+    try {
+      work();
+    } catch (error) {
+      problems.push(`${path}: ${(error as Error).message}`);
+    }
+  };
+  check('/ldap/organization', () => DirectoryTree.ofOrganization(config.ldap.organization));
+  const publish = config.ldapPublish;
+  if (publish) {
+    check('/ldapPublish/url', () => parseLdapUrl(publish.url));
+    check('/ldapPublish/baseDn', () => new DirectoryTree(publish.baseDn));
+    if (publish.retryMinMs > publish.retryMaxMs)
+      problems.push('/ldapPublish/retryMaxMs: must not be shorter than retryMinMs');
+  }
+  return problems;
 }
 
 /** Builds and checks the configuration; a bad one is `YZ_ERR_CONFIG` listing every problem. */
@@ -140,6 +246,7 @@ export function loadConfig(
   // a full CRL must not expire before the next one is due (relying parties would find none valid)
   if (problems.length === 0 && config.crl.nextUpdateHours * 60 <= config.crl.fullIntervalMinutes)
     problems.push('/crl/nextUpdateHours: must be longer than crl.fullIntervalMinutes');
+  if (problems.length === 0) problems.push(...ldapProblems(config));
   if (problems.length > 0)
     throw new ServerError('YZ_ERR_CONFIG', `invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -2,13 +2,21 @@
  * `yizheng serve` / `npm start` (issue 5 "Start-up"): checks the configuration, opens the
  * platform, on the embedded default's first run creates the demo CA chain, profiles and fee
  * schedule and, while no operator exists, the operator `admin` (CA administrator) with a random
- * password printed once, then listens and prints the URLs. SIGINT/SIGTERM close gracefully:
- * requests in flight finish, then the database closes.
+ * password printed once, then listens — HTTP, the embedded LDAP server (R5, unless
+ * `ldap.enabled` is false) and, when `ldapPublish` is set, the publisher to an external directory —
+ * and prints the URLs. SIGINT/SIGTERM close gracefully: requests in flight finish, then the
+ * database closes.
  */
 import { bootstrapDemo, ensureInitialAdmin } from '@yizheng/core';
 import { type YizhengServer, buildServer } from './app.js';
 import type { ServerConfig } from './config.js';
 import { type Platform, openPlatform, platformOptionsFromEnv } from './platform.js';
+import {
+  type RunningDirectory,
+  type RunningPublisher,
+  startDirectory,
+  startPublisher,
+} from './ldap-service.js';
 import { StatusScheduler } from './scheduler.js';
 
 export interface RunningServer extends YizhengServer {
@@ -16,6 +24,10 @@ export interface RunningServer extends YizhengServer {
   readonly scheduler: StatusScheduler;
   /** `http://host:port` actually bound (port 0 picks a free one). */
   readonly url: string;
+  /** The embedded LDAP server, unless `ldap.enabled` is false. */
+  readonly ldap: RunningDirectory | undefined;
+  /** The publisher to an external directory, when `ldapPublish` is set. */
+  readonly publisher: RunningPublisher | undefined;
   close(): Promise<void>;
 }
 
@@ -30,6 +42,8 @@ export async function startServer(
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     ...(config.schema ? { schema: config.schema } : {}),
   });
+  // once the app is built, closing it closes everything started so far (and the database)
+  let shutdown: (() => Promise<void>) | undefined;
   try {
     if (platform.embedded && (await platform.store.read.listCas()).length === 0) {
       const { ca } = await bootstrapDemo(platform, { actor: 'system:first-run', baseUrl: config.baseUrl });
@@ -47,23 +61,41 @@ export async function startServer(
       options.logger === undefined ? {} : { logger: options.logger },
     );
     const scheduler = new StatusScheduler(platform, config, server.statusWatch, server.app.log);
+    let ldap: RunningDirectory | undefined;
+    let publisher: RunningPublisher | undefined;
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        await scheduler.stop();
+        await publisher?.close();
+        await ldap?.server.close();
+        await server.app.close();
+        await platform.close();
+      })());
+    shutdown = close;
     const address = await server.app.listen({ host: config.host, port: config.httpPort });
+    if (config.ldap.enabled) ldap = await startDirectory(platform, config, server.app.log);
+    if (config.ldapPublish)
+      publisher = startPublisher(
+        platform,
+        config,
+        (options.env ?? process.env).YIZHENG_LDAP_PUBLISH_PASSWORD,
+        server.app.log,
+        server.metrics.registry,
+      );
     scheduler.start();
     print(`Yizheng 一证 is serving on ${address}`);
     print(`  API docs (OpenAPI): ${address}/docs`);
     print(`  CA certificates:    ${address}/ca`);
     print(`  CRL, OCSP:          ${address}/crl/{ca}.crl, ${address}/crl/{ca}-delta.crl, ${address}/ocsp`);
+    if (ldap) print(`  LDAP (read-only):   ${ldap.url}  base ${ldap.suffix}`);
+    if (config.ldapPublish)
+      print(`  LDAP publisher:     to ${config.ldapPublish.url}  base ${config.ldapPublish.baseDn}`);
     print(`  health:             ${address}/healthz, ${address}/readyz, metrics ${address}/metrics`);
-    let closing: Promise<void> | undefined;
-    const close = () =>
-      (closing ??= (async () => {
-        await scheduler.stop();
-        await server.app.close();
-        await platform.close();
-      })());
-    return { ...server, platform, scheduler, url: address, close };
+    return { ...server, platform, scheduler, url: address, ldap, publisher, close };
   } catch (error) {
-    await platform.close();
+    // what started stops again (the LDAP port taken, no publisher password, …)
+    await (shutdown ?? (() => platform.close()))();
     throw error;
   }
 }

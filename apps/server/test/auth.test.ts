@@ -398,7 +398,7 @@ describe('first run', () => {
     const lines: string[] = [];
     const dataDir = tempDir();
     const env = { DATABASE_URL: '', YIZHENG_MASTER_KEY: '', YIZHENG_KMC_MASTER_KEY: '' };
-    const config = { ...DEFAULT_CONFIG, dataDir, httpPort: 0, logLevel: 'silent' as const };
+    const config = { ...DEFAULT_CONFIG, dataDir, httpPort: 0, ldapPort: 0, logLevel: 'silent' as const };
     const running = await startServer(config, { print: (l) => lines.push(l), env });
     try {
       const line = lines.find((l) => l.includes('operator admin'));

@@ -412,7 +412,7 @@ describe('configuration of status publication', () => {
 describe('startServer', () => {
   it('ok/the first full CRL is issued at start and the responder answers; closing stops the scheduler', async () => {
     const running = await startServer(
-      { ...DEFAULT_CONFIG, httpPort: 0, dataDir: tempDir(), logLevel: 'silent' },
+      { ...DEFAULT_CONFIG, httpPort: 0, ldapPort: 0, dataDir: tempDir(), logLevel: 'silent' },
       {
         print: () => undefined,
         logger: false,

@@ -18,8 +18,9 @@
  *   right by construction whoever changed what in between.
  * - Superseded CRLs are deleted when a full CRL is issued (the previous full CRL and its deltas
  *   stay, so a delta's base can still be read); each issue stays in the audit trail with the SM3
- *   of its DER.
+ *   of its DER, and writes a `publish.crl` outbox job for an external LDAP directory.
  */
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sm3, toHex } from '@yizheng/gm';
 import { type CrlEntry, type RevokedEntry, buildCrl, formatName, parseCrl, uriName } from '@yizheng/pki';
@@ -206,6 +207,14 @@ async function attempt(
         sm3: toHex(sm3(der)),
         issuer: formatName(ca.certificate.tbs.subject),
       },
+    });
+    // an external LDAP directory gets the new CRL through the outbox, like certificates (R5)
+    await tx.insertOutbox({
+      id: `job-${randomUUID()}`,
+      kind: 'publish.crl',
+      payload: { caId, number: number.toString(), kind },
+      createdAt: now,
+      doneAt: null,
     });
     return { status: 'issued', crl };
   });

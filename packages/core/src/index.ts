@@ -49,6 +49,8 @@ export * from './ocsp-service.js';
 export * from './roles.js';
 export * from './account-model.js';
 export * from './ports/account-store.js';
+export * from './directory-model.js';
+export * from './ports/directory-store.js';
 export * from './account-scope.js';
 export * from './password.js';
 export * from './branches.js';

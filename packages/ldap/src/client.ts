@@ -1,8 +1,9 @@
 /**
- * A minimal LDAPv3 client over `node:net`: bind, search, extended operations, abandon and raw
- * messages, with pipelining by message ID. It exists for the server's own checks — tests that need
- * what ldapsearch cannot send (garbage, pipelined or abandoned requests), the benchmark, and a
- * health probe for apps/server — not as a general-purpose LDAP library.
+ * A minimal LDAPv3 client over `node:net`: bind, search, add, modify, delete, extended operations,
+ * abandon and raw messages, with pipelining by message ID. It exists for the server's own checks —
+ * tests that need what ldapsearch cannot send (garbage, pipelined or abandoned requests), the
+ * benchmark — and for the publisher that writes to an external directory (OpenLDAP), not as a
+ * general-purpose LDAP library: results come back as they are, for the caller to judge.
  *
  * @example
  * const client = await LdapClient.connect(port);
@@ -15,10 +16,15 @@ import { messageLength, type BerNode } from './rfc4511-ber.js';
 import { encodeMessage, type Control, type LdapResult } from './rfc4511-message.js';
 import {
   encodeAbandonRequest,
+  encodeAddRequest,
   encodeBindRequest,
+  encodeDelRequest,
   encodeExtendedRequest,
+  encodeModifyRequest,
   encodeSearchRequest,
   encodeUnbindRequest,
+  type ModifyChange,
+  type RequestAttribute,
 } from './rfc4511-requests.js';
 import { decodeResponse, type LdapResponse, type LdapResponseMessage } from './rfc4511-responses.js';
 import { parseFilter } from './rfc4515-filter-string.js';
@@ -80,14 +86,31 @@ export class LdapClient {
     );
   }
 
-  /** Connects to `host:port`. */
-  static connect(port: number, host = '127.0.0.1'): Promise<LdapClient> {
+  /** Connects to `host:port`; with `timeoutMs`, gives up (rejects) when that passes first. */
+  static connect(
+    port: number,
+    host = '127.0.0.1',
+    options: { timeoutMs?: number } = {},
+  ): Promise<LdapClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ port, host }, () => {
-        socket.off('error', reject);
+      const socket = connect({ port, host });
+      const timer =
+        options.timeoutMs === undefined
+          ? undefined
+          : setTimeout(
+              () => socket.destroy(new Error(`LDAP connect to ${host}:${port} timed out`)),
+              options.timeoutMs,
+            );
+      const onError = (error: Error): void => {
+        clearTimeout(timer);
+        reject(error);
+      };
+      socket.once('error', onError);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.off('error', onError);
         resolve(new LdapClient(socket));
       });
-      socket.once('error', reject);
     });
   }
 
@@ -155,6 +178,21 @@ export class LdapClient {
   ): Promise<{ entries: readonly ClientEntry[]; result: LdapResult; controls: readonly Control[] }> {
     const reply = await this.send(searchRequestOf(search), search.controls).reply;
     return { entries: reply.entries, result: resultOf(reply.final), controls: reply.controls };
+  }
+
+  /** Adds the entry `dn`. */
+  async add(dn: string, attributes: readonly RequestAttribute[]): Promise<LdapResult> {
+    return resultOf((await this.send(encodeAddRequest(dn, attributes)).reply).final);
+  }
+
+  /** Modifies the entry `dn`: every change or none. */
+  async modify(dn: string, changes: readonly ModifyChange[]): Promise<LdapResult> {
+    return resultOf((await this.send(encodeModifyRequest(dn, changes)).reply).final);
+  }
+
+  /** Deletes the leaf entry `dn`. */
+  async delete(dn: string): Promise<LdapResult> {
+    return resultOf((await this.send(encodeDelRequest(dn)).reply).final);
   }
 
   /** Sends an extended operation. */

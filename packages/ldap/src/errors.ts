@@ -25,6 +25,10 @@ export const LDAP_ERROR_CODES = {
     'a critical control is not supported, or a control value is malformed, e.g. an unknown paged-results cookie',
     ResultCode.unavailableCriticalExtension,
   ],
+  YZ_ERR_LDAP_ADMIN_LIMIT: [
+    'an unindexed search examined more entries without a match than the server allows (R6)',
+    ResultCode.adminLimitExceeded,
+  ],
 } as const satisfies Record<string, readonly [string, number]>;
 
 /** A `YZ_ERR_LDAP_*` code. */

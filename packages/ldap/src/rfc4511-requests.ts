@@ -236,6 +236,66 @@ export function encodeSearchRequest(request: Omit<SearchRequest, 'op'>): BerNode
   );
 }
 
+/** One attribute with its values, as an add or a modification carries it (PartialAttribute). */
+export interface RequestAttribute {
+  /** Attribute description, e.g. `userCertificate;binary`. */
+  readonly name: string;
+  readonly values: readonly (string | Uint8Array)[];
+}
+
+/*
+ * ModifyRequest ::= [APPLICATION 6] SEQUENCE {
+ *      object          LDAPDN,
+ *      changes         SEQUENCE OF change SEQUENCE {
+ *           operation       ENUMERATED { add (0), delete (1), replace (2), ... },
+ *           modification    PartialAttribute } }
+ */
+
+/** One change of a ModifyRequest; `delete` without values removes the whole attribute. */
+export interface ModifyChange extends RequestAttribute {
+  readonly operation: 'add' | 'delete' | 'replace';
+}
+
+const MODIFY_OPERATIONS = ['add', 'delete', 'replace'] as const;
+
+function partialAttribute(attribute: RequestAttribute): BerNode {
+  return ber.sequence([
+    ber.octets(attribute.name),
+    ber.set(attribute.values.map((value) => ber.octets(value))),
+  ]);
+}
+
+/** AddRequest of `dn` with `attributes` (each with at least one value, RFC 4511 §4.7). */
+export function encodeAddRequest(dn: string, attributes: readonly RequestAttribute[]): BerNode {
+  return ber.sequence(
+    [ber.octets(dn), ber.sequence(attributes.map(partialAttribute))],
+    ProtocolOp.addRequest,
+  );
+}
+
+/** ModifyRequest of `dn`: the changes apply in order and all or none (RFC 4511 §4.6). */
+export function encodeModifyRequest(dn: string, changes: readonly ModifyChange[]): BerNode {
+  return ber.sequence(
+    [
+      ber.octets(dn),
+      ber.sequence(
+        changes.map((change) =>
+          ber.sequence([
+            ber.enumerated(MODIFY_OPERATIONS.indexOf(change.operation)),
+            partialAttribute(change),
+          ]),
+        ),
+      ),
+    ],
+    ProtocolOp.modifyRequest,
+  );
+}
+
+/** DelRequest of `dn` (a leaf entry, RFC 4511 §4.8). */
+export function encodeDelRequest(dn: string): BerNode {
+  return ber.octets(dn, ProtocolOp.delRequest);
+}
+
 /** AbandonRequest for `messageId`. */
 export function encodeAbandonRequest(messageId: number): BerNode {
   return ber.integer(messageId, ProtocolOp.abandonRequest);

@@ -1,6 +1,7 @@
 /**
  * RFC 4511 §4.1.9 (and Appendix A) result codes, named as in the standard. Only the codes this
- * read-only directory can send, or that a client in the tests must recognise, are listed.
+ * read-only directory can send, or that a client (the tests, the publisher writing to an external
+ * directory) must recognise, are listed.
  */
 export const ResultCode = {
   success: 0,
@@ -11,15 +12,20 @@ export const ResultCode = {
   compareFalse: 5,
   compareTrue: 6,
   authMethodNotSupported: 7,
+  adminLimitExceeded: 11,
   unavailableCriticalExtension: 12,
   noSuchAttribute: 16,
+  attributeOrValueExists: 20,
   noSuchObject: 32,
   invalidDNSyntax: 34,
   inappropriateAuthentication: 48,
   invalidCredentials: 49,
+  insufficientAccessRights: 50,
   busy: 51,
   unavailable: 52,
   unwillingToPerform: 53,
+  objectClassViolation: 65,
+  entryAlreadyExists: 68,
   other: 80,
 } as const;
 

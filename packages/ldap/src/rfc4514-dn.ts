@@ -143,6 +143,23 @@ function escapeKeyValue(value: string): string {
   return value.replace(/[\\,+=]/g, (c) => '\\' + c);
 }
 
+/**
+ * An attribute value written for a DN string (RFC 4514 §2.4): `"` `+` `,` `;` `<` `>` `\`
+ * escaped, NUL as `\00`, a leading space or `#` and a trailing space escaped.
+ *
+ * @example `o=${escapeDnValue('Zhejiang CA, Ltd.')},c=CN` === 'o=Zhejiang CA\\, Ltd.,c=CN'
+ */
+export function escapeDnValue(value: string): string {
+  const chars = [...value];
+  return chars
+    .map((c, i) => {
+      if (c === '\0') return '\\00';
+      const edge = (i === 0 && (c === ' ' || c === '#')) || (i === chars.length - 1 && c === ' ');
+      return edge || '\\"+,;<>'.includes(c) ? '\\' + c : c;
+    })
+    .join('');
+}
+
 /** Parses and normalises a DN; throws YZ_ERR_LDAP_DN (invalidDNSyntax) on bad text. */
 export function parseDn(text: string): ParsedDn {
   const rdns = parseDnParts(text).map((rdn) =>

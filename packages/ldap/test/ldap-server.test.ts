@@ -142,6 +142,23 @@ describe('LDAP server: operations', () => {
     expect(resultCodeOf(del.final)).toBe(ResultCode.unwillingToPerform);
     const add = ber.sequence([ber.octets(`ou=X,${BASE_DN}`), ber.sequence([])], ProtocolOp.addRequest);
     expect((await client.send(add).reply).final).toMatchObject({ tag: ProtocolOp.addResponse });
+    // the client's own writes (the publisher's, against OpenLDAP) name the entry the server refuses
+    const refusal = (kind: string, dn: string) => ({
+      resultCode: ResultCode.unwillingToPerform,
+      matchedDn: '',
+      diagnosticMessage: expect.stringContaining(`${kind} of "${dn}" refused`),
+    });
+    const person = demo.persons[0]!;
+    expect(await client.add(`ou=X,${BASE_DN}`, [{ name: 'ou', values: ['X'] }])).toEqual(
+      refusal('add', `ou=X,${BASE_DN}`),
+    );
+    expect(
+      await client.modify(person.dn, [
+        { operation: 'delete', name: 'userCertificate;binary', values: [person.enc.der] },
+        { operation: 'replace', name: 'cn', values: ['杭州某某科技有限公司'] },
+      ]),
+    ).toEqual(refusal('modify', person.dn));
+    expect(await client.delete(person.dn)).toEqual(refusal('delete', person.dn));
     const compare = (attribute: string, value: string) =>
       ber.sequence(
         [ber.octets(demo.persons[0]!.dn), ber.sequence([ber.octets(attribute), ber.octets(value)])],
@@ -269,6 +286,13 @@ describe('LDAP server: limits and paging', () => {
 });
 
 describe('LDAP server: connections', () => {
+  it('error/a connect that cannot complete rejects within its timeout', async () => {
+    // TEST-NET-1 (RFC 5737) never answers: the network refuses at once or the timeout fires
+    const started = Date.now();
+    await expect(LdapClient.connect(389, '192.0.2.1', { timeoutMs: 300 })).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('ok/R6 pipelined searches on one connection each get their own entries', async () => {
     const { port } = await start({ maxOutstanding: 4 });
     const client = await connect(port);

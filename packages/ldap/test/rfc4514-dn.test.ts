@@ -4,7 +4,14 @@
  * normalised RDNs.
  */
 import { describe, expect, it } from 'vitest';
-import { inScope, isLdapError, parseDn, parseDnParts, type SearchScope } from '../src/index.js';
+import {
+  escapeDnValue,
+  inScope,
+  isLdapError,
+  parseDn,
+  parseDnParts,
+  type SearchScope,
+} from '../src/index.js';
 
 function dnError(text: string): string {
   try {
@@ -68,6 +75,20 @@ describe('RFC 4514 DN parsing and normalisation', () => {
     ['error/escaped bytes that are not UTF-8', 'o=\\ff\\fe'],
   ])('%s is YZ_ERR_LDAP_DN', (_name, text) => {
     expect(dnError(text)).toBe('YZ_ERR_LDAP_DN');
+  });
+});
+
+describe('RFC 4514 §2.4 escaping', () => {
+  it.each([
+    ['ok/plain Chinese', '浙江某某数字证书认证中心', '浙江某某数字证书认证中心'],
+    ['ok/separators', 'Zhejiang CA, Ltd. + Co; <x> "q"', 'Zhejiang CA\\, Ltd. \\+ Co\\; \\<x\\> \\"q\\"'],
+    ['ok/backslash', 'a\\b', 'a\\\\b'],
+    ['ok/leading # and space, trailing space', '#1 x ', '\\#1 x\\ '],
+    ['ok/a single space', ' ', '\\ '],
+    ['ok/NUL', 'a\0b', 'a\\00b'],
+  ])('%s', (_name, value, escaped) => {
+    expect(escapeDnValue(value)).toBe(escaped);
+    expect(parseDnParts(`o=${escaped},c=CN`)[0]).toEqual([{ type: 'o', value }]);
   });
 });
 

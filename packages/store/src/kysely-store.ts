@@ -62,7 +62,7 @@ import {
   vaultKeyToRow,
   type Codec,
 } from './mapping.js';
-import { KyselyAccountStoreTx } from './kysely-account-store.js';
+import { KyselyDirectoryStoreTx } from './kysely-directory-store.js';
 import type { ApplicationsTable, CasTable, Database } from './schema.js';
 
 /** True when an `ON CONFLICT DO NOTHING` insert wrote its row. */
@@ -131,7 +131,7 @@ function nestedUseError(what: string): Error {
 }
 
 /** The port's operations on a transaction (or, for `read`, on the root connection). */
-export class KyselyStoreTx extends KyselyAccountStoreTx implements StoreTx {
+export class KyselyStoreTx extends KyselyDirectoryStoreTx implements StoreTx {
   /** The audit chain head after this transaction's last append, and whether it is stored yet. */
   #auditHead: { seq: number; hash: string; stored: boolean } | undefined;
 
@@ -321,6 +321,7 @@ export class KyselyStoreTx extends KyselyAccountStoreTx implements StoreTx {
       .onConflict((oc) =>
         oc.column('uscc').doUpdateSet({
           name: row.name,
+          name_key: row.name_key,
           legal_representative: row.legal_representative,
           registry_status: row.registry_status,
           updated_at: row.updated_at,

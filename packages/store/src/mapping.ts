@@ -19,6 +19,7 @@ import type {
   ProfileRecord,
   VaultKeyRecord,
 } from '@yizheng/core';
+import { directoryNameKey } from '@yizheng/core';
 import type { Insertable, Selectable } from 'kysely';
 import type { StoreDialect } from './migrations.js';
 import type {
@@ -161,6 +162,7 @@ export function legalPersonToRow(codec: Codec, person: LegalPersonRecord): Inser
   return {
     uscc: person.uscc,
     name: person.name,
+    name_key: directoryNameKey(person.name),
     legal_representative: person.legalRepresentative,
     registry_status: person.registryStatus,
     updated_at: codec.time(person.updatedAt),

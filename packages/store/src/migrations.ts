@@ -16,6 +16,7 @@ import { migration0003Service } from './migration-0003-service.js';
 import { migration0007StatusPublication } from './migration-0007-status-publication.js';
 import { migration0008Accounts } from './migration-0008-accounts.js';
 import { migration0009ScaleIndexes } from './migration-0009-scale-indexes.js';
+import { migration0011Directory } from './migration-0011-directory.js';
 import type { Database } from './schema.js';
 
 export type { StoreDialect };
@@ -33,6 +34,7 @@ export function coreMigrations(dialect: StoreDialect): Record<string, Migration>
     '0007_status_publication': migration0007StatusPublication(dialect),
     '0008_accounts': migration0008Accounts(dialect),
     '0009_scale_indexes': migration0009ScaleIndexes(),
+    '0011_directory': migration0011Directory(dialect),
   };
 }
 

@@ -58,6 +58,8 @@ export interface VaultKeysTable {
 export interface LegalPersonsTable {
   uscc: string;
   name: string;
+  /** `directoryNameKey(name)` (migration 0011_directory): the LDAP name index. */
+  name_key: string;
   legal_representative: string;
   registry_status: string;
   updated_at: TimeValue;

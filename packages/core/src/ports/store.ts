@@ -24,6 +24,7 @@ import type {
   VaultKeyRecord,
 } from '../model.js';
 import type { AccountStoreTx } from './account-store.js';
+import type { DirectoryStoreTx } from './directory-store.js';
 import type { ServiceStoreTx } from './service-store.js';
 import type { StatusStoreTx } from './status-store.js';
 
@@ -62,7 +63,7 @@ export interface Statistics {
 }
 
 /** Operations available inside a transaction (and, read-only, outside). */
-export interface StoreTx extends ServiceStoreTx, StatusStoreTx, AccountStoreTx {
+export interface StoreTx extends ServiceStoreTx, StatusStoreTx, AccountStoreTx, DirectoryStoreTx {
   // CAs and profiles
   insertCa(ca: CaRecord): Promise<void>;
   updateCa(
