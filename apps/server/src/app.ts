@@ -19,6 +19,7 @@ import { registerHealth } from './plugins/health.js';
 import { type Metrics, registerMetrics } from './plugins/metrics.js';
 import { registerOcsp } from './plugins/ocsp.js';
 import { registerProblemHandlers } from './plugins/problem.js';
+import { DEFAULT_WEB_ROOT, registerWebUi } from './plugins/web-ui.js';
 import { openRegistry } from './registry.js';
 import { registerApplicationRoutes } from './routes/application-routes.js';
 import { registerBackOfficeRoutes } from './routes/back-office-routes.js';
@@ -41,6 +42,8 @@ export interface YizhengServer {
   readonly ocsp: OcspService;
   /** Every route under /api/ with the access it declared (docs/api.md's matrix is made from it). */
   readonly apiRoutes: readonly DeclaredRoute[];
+  /** Whether the built web UI is served (false when apps/web/dist is missing). */
+  readonly web: boolean;
 }
 
 export interface BuildOptions {
@@ -51,6 +54,8 @@ export interface BuildOptions {
    * application so a server without a registry still serves everything else.
    */
   readonly registry?: LegalPersonRegistry;
+  /** The built web UI to serve at `/` (default apps/web/dist). */
+  readonly webRoot?: string;
 }
 
 /** Builds the app (not listening); tests call `app.inject`. */
@@ -95,6 +100,7 @@ export async function buildServer(
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  const web = await registerWebUi(app, options.webRoot ?? DEFAULT_WEB_ROOT);
   const metrics = registerMetrics(app);
   registerHealth(app, platform);
   registerCaPublication(app, platform);
@@ -133,5 +139,5 @@ export async function buildServer(
   app.addHook('onClose', () => statusWatch.stop());
   await app.ready();
   statusWatch.start(config.ocsp.statusPollMs);
-  return { app, metrics, statusWatch, ocsp, apiRoutes };
+  return { app, metrics, statusWatch, ocsp, apiRoutes, web };
 }

@@ -85,6 +85,11 @@ export async function startServer(
       );
     scheduler.start();
     print(`Yizheng 一证 is serving on ${address}`);
+    print(
+      server.web
+        ? `  web platform:       ${address}/  (portal, counter, admin 门户、网点、后台)`
+        : '  web platform:       not built (npm run build -w @yizheng/web) 网页端未构建',
+    );
     print(`  API docs (OpenAPI): ${address}/docs`);
     print(`  CA certificates:    ${address}/ca`);
     print(`  CRL, OCSP:          ${address}/crl/{ca}.crl, ${address}/crl/{ca}-delta.crl, ${address}/ocsp`);
