@@ -18,6 +18,9 @@ const SYSTEM_PACKAGES = [
   ['openssl', 'openssl'],
   ['ldapsearch', 'ldap-utils'],
   ['/usr/sbin/slapd', 'slapd'],
+  ['/usr/bin/chromium', 'chromium'],
+  // a CJK font, so that the browser tests' screenshots show Chinese rather than boxes
+  ['/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', 'fonts-wqy-microhei'],
 ];
 
 function onPath(command) {

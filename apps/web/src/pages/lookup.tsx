@@ -1,0 +1,130 @@
+/**
+ * `/counter`: legal-person look-up by USCC (R33): its record, certificates with status and days to
+ * expiry, and its business records (GET /api/v1/legal-persons/:uscc/history). A USCC failing the
+ * GB 32100 check is refused in the form, before any request.
+ */
+import { Button, Descriptions, Form, Input, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { type Application, type Certificate, type LegalPersonHistory, api } from '../api.js';
+import { useI18n } from '../i18n.js';
+import { EmptyState, type Loaded, Show, asApiError } from '../load.js';
+import { isValidUscc, normalizeUscc } from '../uscc.js';
+
+const DAY_MS = 86_400_000;
+const STATUS_COLOURS: Readonly<Record<string, string>> = {
+  valid: 'green',
+  suspended: 'orange',
+  revoked: 'red',
+};
+
+function History({ history }: { readonly history: LegalPersonHistory }) {
+  const { t } = useI18n();
+  const now = Date.now();
+  const person = history.legalPerson;
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Descriptions bordered column={1} size="small">
+        <Descriptions.Item label={t('lookup.uscc')}>{person.uscc}</Descriptions.Item>
+        <Descriptions.Item label={t('lookup.name')}>{person.name}</Descriptions.Item>
+        <Descriptions.Item label={t('lookup.representative')}>{person.legalRepresentative}</Descriptions.Item>
+        <Descriptions.Item label={t('lookup.registry')}>{person.registryStatus}</Descriptions.Item>
+      </Descriptions>
+      <Typography.Title level={3}>{t('lookup.certificates')}</Typography.Title>
+      {history.certificates.length === 0 ? (
+        <EmptyState />
+      ) : (
+        <Table<Certificate>
+          rowKey="serial"
+          size="small"
+          pagination={false}
+          dataSource={history.certificates}
+          columns={[
+            { title: t('cert.serial'), dataIndex: 'serial' },
+            { title: t('cert.role'), dataIndex: 'role' },
+            {
+              title: t('cert.status'),
+              dataIndex: 'status',
+              render: (status: string) => <Tag color={STATUS_COLOURS[status]}>{status}</Tag>,
+            },
+            { title: t('cert.notAfter'), dataIndex: 'notAfter', render: (v: string) => v.slice(0, 10) },
+            {
+              title: t('cert.daysLeft'),
+              dataIndex: 'notAfter',
+              key: 'daysLeft',
+              align: 'right',
+              render: (v: string) => Math.max(0, Math.floor((Date.parse(v) - now) / DAY_MS)),
+            },
+          ]}
+        />
+      )}
+      <Typography.Title level={3}>{t('lookup.applications')}</Typography.Title>
+      {history.applications.length === 0 ? (
+        <EmptyState />
+      ) : (
+        <Table<Application>
+          rowKey="id"
+          size="small"
+          pagination={false}
+          dataSource={history.applications}
+          columns={[
+            { title: t('review.id'), dataIndex: 'id' },
+            { title: t('review.type'), dataIndex: 'businessType' },
+            { title: t('review.channel'), dataIndex: 'channel' },
+            { title: t('cert.status'), dataIndex: 'state' },
+            {
+              title: t('review.submitted'),
+              dataIndex: 'createdAt',
+              render: (v: string) => new Date(v).toLocaleString(),
+            },
+          ]}
+        />
+      )}
+    </Space>
+  );
+}
+
+export function LookupPage() {
+  const { t } = useI18n();
+  const [loaded, setLoaded] = useState<Loaded<LegalPersonHistory> | null>(null);
+  const [uscc, setUscc] = useState('');
+  const lookUp = (value: string) => {
+    setUscc(value);
+    setLoaded({ state: 'loading' });
+    api.legalPersonHistory(value).then(
+      (history) => setLoaded({ state: 'done', value: history }),
+      (error: unknown) => setLoaded({ state: 'error', error: asApiError(error) }),
+    );
+  };
+  return (
+    <>
+      <Typography.Title level={2}>{t('nav.lookup')}</Typography.Title>
+      <Form<{ uscc: string }>
+        layout="inline"
+        onFinish={({ uscc: text }) => lookUp(normalizeUscc(text))}
+        style={{ marginBottom: 24 }}
+      >
+        <Form.Item
+          label={t('lookup.uscc')}
+          name="uscc"
+          rules={[
+            {
+              validator: async (_, value: string | undefined) => {
+                if (!isValidUscc(normalizeUscc(value ?? ''))) throw new Error(t('lookup.invalid'));
+              },
+            },
+          ]}
+        >
+          <Input maxLength={18} style={{ width: 240 }} autoFocus />
+        </Form.Item>
+        <Button type="primary" htmlType="submit">
+          {t('lookup.submit')}
+        </Button>
+      </Form>
+      {loaded && (
+        <Show loaded={loaded} retry={() => lookUp(uscc)}>
+          {(history) => <History history={history} />}
+        </Show>
+      )}
+    </>
+  );
+}

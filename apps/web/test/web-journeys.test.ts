@@ -1,0 +1,239 @@
+/**
+ * Issue 6 first slice (R4, R25, R33), in a real browser: headless Debian `chromium` driven by
+ * playwright-core against `yizheng serve` (startServer) on a temporary data directory, no mock
+ * data. Journeys: the administrator logs in by keyboard and sees the statistics the API gives; a
+ * reviewer rejects an application from the review queue; the counter refuses a mistyped USCC in
+ * the form and finds the legal person with its certificate; a regulator sees statistics but is
+ * refused the review queue; zh-CN by default, English after switching. Screenshots go to the
+ * test's temp dir and, one per main page, to docs/screenshots/.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Sm2PrivateKey, encodePem } from '@yizheng/gm';
+import { buildCertificationRequest, isValidUscc, parseName } from '@yizheng/pki';
+import { DEFAULT_CONFIG, type RunningServer, startServer } from '@yizheng/server';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = new URL('../../../', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'yz-web-'));
+const shots = join(root, 'docs', 'screenshots');
+const HANGZHOU = { uscc: '91330106MA2B3C4D5D', name: '杭州某某科技有限公司', legalRepresentative: '张三' };
+// the registry has 李四 as Ningbo's representative: applying with 王五 waits in review (R26)
+const NINGBO = { uscc: '91330201MA2C3D4E55', name: '宁波某某贸易有限公司', legalRepresentative: '王五' };
+// a well-formed USCC (its check character computed) of no legal person on record
+const UNKNOWN_USCC = [...'0123456789ABCDEFGHJKLMNPQRTUWXY']
+  .map((check) => `91330110MA2H7K8L9${check}`)
+  .find((code) => isValidUscc(code))!;
+const PASSWORDS = { counter: 'Xihu-Desk-2026', wang: 'Review-Desk-2026', jian: 'Regulator-2026' };
+
+function csr(name: string): string {
+  const der = buildCertificationRequest(
+    { subject: parseName(`C=CN,CN=${name}`) },
+    Sm2PrivateKey.generate(),
+  ).der;
+  return encodePem('CERTIFICATE REQUEST', der);
+}
+
+describe('issue 6 web platform in a browser (R4, R25, R33)', () => {
+  let running: RunningServer;
+  let browser: Browser;
+  let adminPassword = '';
+  let serial = '';
+
+  const api = async (method: string, path: string, token: string | null, body?: unknown) => {
+    const response = await fetch(`${running.url}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  };
+  const tokenOf = async (login: string, password: string) =>
+    (await api('POST', '/session/password', null, { login, password })).json.token as string;
+
+  /** A fresh browser context (its own sessionStorage) on `path`, in the language given. */
+  const open = async (path: string, language: 'zh-CN' | 'en' = 'zh-CN'): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 760 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    if (language === 'en')
+      await page.addInitScript(
+        "localStorage.getItem('yizheng.language') ?? localStorage.setItem('yizheng.language', 'en')",
+      );
+    await page.goto(`${running.url}${path}`);
+    return page;
+  };
+  const shoot = async (page: Page, name: string, main = false) => {
+    await page.screenshot({ path: join(dir, `${name}.png`) });
+    if (main) await page.screenshot({ path: join(shots, `${name}.png`) });
+  };
+  /** Logs in on the face's login page with the keyboard only: type, Tab, type, Enter. */
+  const logIn = async (page: Page, login: string, password: string) => {
+    await page.getByLabel('登录名').waitFor();
+    await page.getByLabel('登录名').focus();
+    await page.keyboard.type(login);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(password);
+    await page.keyboard.press('Enter');
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error('chromium is missing: npm test installs it (apt-get install chromium)');
+    if (!existsSync(join(root, 'apps/web/dist/index.html')))
+      expect(
+        spawnSync('npm', ['run', 'build', '-w', '@yizheng/web'], { cwd: root, stdio: 'inherit' }).status,
+      ).toBe(0);
+    mkdirSync(shots, { recursive: true });
+    const lines: string[] = [];
+    running = await startServer(
+      { ...DEFAULT_CONFIG, httpPort: 0, ldapPort: 0, dataDir: join(dir, 'data'), logLevel: 'silent' },
+      { print: (line) => lines.push(line), logger: false, env: {} },
+    );
+    expect(running.web).toBe(true);
+    adminPassword = /password \(shown once\): (\S+)/.exec(lines.join('\n'))![1]!;
+    const admin = await tokenOf('admin', adminPassword);
+    const branch = {
+      id: 'hz-01',
+      name: '西湖区网点',
+      regionCode: '330106',
+      address: '杭州市西湖区某某路 1 号',
+    };
+    expect((await api('POST', '/branches', admin, branch)).status).toBe(201);
+    const operators = [
+      { login: 'counter', name: '受理员 某某', roles: ['branch-operator'], branchId: 'hz-01' },
+      { login: 'wang', name: '审核员 王某', roles: ['reviewer'], branchId: 'hz-01' },
+      { login: 'jian', name: '监管员 简某', roles: ['regulator'] },
+    ] as const;
+    for (const operator of operators)
+      expect(
+        (await api('POST', '/operators', admin, { ...operator, password: PASSWORDS[operator.login] })).status,
+      ).toBe(201);
+    const counter = await tokenOf('counter', PASSWORDS.counter);
+    const issued = await api('POST', '/applications', counter, {
+      csr: csr(HANGZHOU.name),
+      legalPerson: HANGZHOU,
+    });
+    expect(issued.status, JSON.stringify(issued.json)).toBe(201);
+    serial = (issued.json.pair as { sign: { serial: string } }).sign.serial;
+    const waiting = await api('POST', '/applications', counter, {
+      csr: csr(NINGBO.name),
+      legalPerson: NINGBO,
+    });
+    expect(waiting.status, JSON.stringify(waiting.json)).toBe(202);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await running?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ok/the landing page is in zh-CN by default and in English after switching', async () => {
+    const page = await open('/');
+    await page.getByText('法人门户').first().waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await shoot(page, 'landing', true);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByText('Legal-person portal').first().waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.reload();
+    await page.getByText('Branch counter').first().waitFor();
+    await shoot(page, 'landing-en');
+    await page.context().close();
+  });
+
+  it('ok/R4 R25 the administrator logs in by keyboard and sees the statistics the API gives', async () => {
+    const page = await open('/admin');
+    await page.waitForURL(/\/admin\/login$/);
+    await logIn(page, 'admin', 'wrong-password-1');
+    await page.getByRole('alert').filter({ hasText: 'YZ_ERR_LOGIN_FAILED' }).waitFor();
+    expect(await page.getByRole('alert').filter({ hasText: 'YZ_ERR_LOGIN_FAILED' }).innerText()).toContain(
+      '登录名或口令不正确',
+    );
+    await page.getByLabel('登录名').fill('');
+    await logIn(page, 'admin', adminPassword);
+    await page.waitForURL(/\/admin$/);
+    const stats = (await api('GET', '/statistics', await tokenOf('admin', adminPassword))).json;
+    const card = page.locator('.ant-statistic').filter({ hasText: '法人数' });
+    await card.waitFor();
+    expect(await card.locator('.ant-statistic-content-value').innerText()).toBe(String(stats.legalPersons));
+    expect(stats.legalPersons).toBeGreaterThanOrEqual(1);
+    await page.getByRole('img', { name: '按业务类型的申请' }).locator('canvas').waitFor();
+    await shoot(page, 'admin-dashboard', true);
+    await page.context().close();
+  });
+
+  it('ok/a reviewer rejects an application in the review queue with a reason', async () => {
+    const page = await open('/admin/login');
+    await logIn(page, 'wang', PASSWORDS.wang);
+    await page.waitForURL(/\/admin$/);
+    await page.getByRole('link', { name: '审核队列' }).click();
+    const row = page.getByRole('row').filter({ hasText: NINGBO.uscc });
+    await row.waitFor();
+    await shoot(page, 'admin-review', true);
+    await row.getByRole('button', { name: '不通过' }).click();
+    await page.getByLabel('不通过的理由').fill('法定代表人与法人库不一致');
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /不通过/ })
+      .click();
+    await page.locator('.ant-empty-description', { hasText: '暂无数据' }).waitFor();
+    const reviewer = await tokenOf('wang', PASSWORDS.wang);
+    const rejected = (await api('GET', `/applications?uscc=${NINGBO.uscc}`, reviewer)).json as unknown as {
+      state: string;
+    }[];
+    expect(rejected.map((a) => a.state)).toEqual(['rejected']);
+    await page.context().close();
+  });
+
+  it('ok/R33 the counter refuses a mistyped USCC in the form, then finds the legal person and its certificate', async () => {
+    const page = await open('/counter');
+    await page.waitForURL(/\/counter\/login$/);
+    await logIn(page, 'counter', PASSWORDS.counter);
+    await page.waitForURL(/\/counter$/);
+    const lookUps: string[] = [];
+    page.on('request', (request) => request.url().includes('/legal-persons/') && lookUps.push(request.url()));
+    await page.getByLabel('统一社会信用代码').fill('91330106MA2B3C4D5X');
+    await page.keyboard.press('Enter');
+    await page.getByText('统一社会信用代码校验不通过（GB 32100），请核对').waitFor();
+    expect(lookUps).toEqual([]);
+    await page.getByLabel('统一社会信用代码').fill(HANGZHOU.uscc.toLowerCase());
+    await page.keyboard.press('Enter');
+    const row = page.getByRole('row').filter({ hasText: serial });
+    await row.waitFor();
+    expect(lookUps).toHaveLength(1);
+    await expect(page.getByText(HANGZHOU.name).first().isVisible()).resolves.toBe(true);
+    const cells = await row.getByRole('cell').allInnerTexts();
+    expect(cells.slice(1, 3)).toEqual(['sign', 'valid']);
+    expect(Number(cells[4])).toBeGreaterThan(300);
+    await shoot(page, 'counter-lookup', true);
+    await page.getByLabel('统一社会信用代码').fill(UNKNOWN_USCC);
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: '未找到该记录 (YZ_ERR_NOT_FOUND)' }).waitFor();
+    await page.getByRole('button', { name: /重\s?试/ }).waitFor();
+    await page.context().close();
+  });
+
+  it('refused/a regulator sees the statistics but the review queue says YZ_ERR_FORBIDDEN in plain words', async () => {
+    const page = await open('/admin/login', 'en');
+    await page.getByLabel('Login').waitFor();
+    await page.getByRole('button', { name: '简体中文' }).click();
+    await logIn(page, 'jian', PASSWORDS.jian);
+    await page.waitForURL(/\/admin$/);
+    await page.locator('.ant-statistic').filter({ hasText: '法人数' }).waitFor();
+    await page.goto(`${running.url}/admin/review`);
+    const refusal = page.getByRole('alert').filter({ hasText: 'YZ_ERR_FORBIDDEN' });
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toBe('您的角色无权使用此功能 (YZ_ERR_FORBIDDEN)');
+    await page.getByText('无权访问').waitFor();
+    await shoot(page, 'admin-refused');
+    await page.context().close();
+  });
+});
