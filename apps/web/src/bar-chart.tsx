@@ -10,17 +10,20 @@ use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
 export function BarChartOf({ counts, label }: { readonly counts: Counts; readonly label: string }) {
   const element = useRef<HTMLDivElement>(null);
+  // the counts' content, not their identity, decides when to draw again
+  const data = JSON.stringify(counts);
   useEffect(() => {
+    const drawn = JSON.parse(data) as Counts;
     if (!element.current) return;
     const chart = init(element.current);
     chart.setOption({
       animation: false,
       tooltip: {},
-      xAxis: { type: 'category', data: Object.keys(counts) },
+      xAxis: { type: 'category', data: Object.keys(drawn) },
       yAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'bar', data: Object.values(counts), name: label }],
+      series: [{ type: 'bar', data: Object.values(drawn), name: label }],
     });
     return () => chart.dispose();
-  }, [counts, label]);
+  }, [data, label]);
   return <div ref={element} role="img" aria-label={label} style={{ height: 260 }} />;
 }

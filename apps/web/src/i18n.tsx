@@ -161,6 +161,67 @@ const ERRORS: Record<Language, Readonly<Record<string, string>>> = {
   },
 };
 
+/** The API's domain values (packages/core/src/model.ts) in words, by kind. */
+export type TermKind = 'certStatus' | 'certRole' | 'businessType' | 'channel' | 'registryStatus' | 'state';
+
+const TERMS: Record<Language, Record<TermKind, Readonly<Record<string, string>>>> = {
+  'zh-CN': {
+    certStatus: { valid: '有效', suspended: '已暂停', revoked: '已撤销' },
+    certRole: { sign: '签名证书', enc: '加密证书' },
+    businessType: {
+      new: '新办',
+      renew: '更新',
+      change: '变更',
+      reissue: '补办',
+      revoke: '撤销',
+      suspend: '暂停',
+      resume: '恢复',
+      unlock: '解锁',
+      recover: '密钥恢复',
+      import: '存量导入',
+    },
+    channel: { counter: '网点柜台', online: '网上办理', api: '接口', mobile: '移动端', cli: '命令行' },
+    registryStatus: { active: '存续', deregistered: '注销', revoked: '吊销', unknown: '未知' },
+    state: {
+      submitted: '已提交',
+      review: '待审核',
+      approved: '已通过',
+      completed: '已办结',
+      rejected: '未通过',
+    },
+  },
+  en: {
+    certStatus: { valid: 'valid', suspended: 'suspended', revoked: 'revoked' },
+    certRole: { sign: 'signing', enc: 'encryption' },
+    businessType: {
+      new: 'new',
+      renew: 'renewal',
+      change: 'change',
+      reissue: 'reissue',
+      revoke: 'revocation',
+      suspend: 'suspension',
+      resume: 'resumption',
+      unlock: 'unlock',
+      recover: 'key recovery',
+      import: 'stock import',
+    },
+    channel: { counter: 'counter', online: 'online', api: 'API', mobile: 'mobile', cli: 'command line' },
+    registryStatus: {
+      active: 'active',
+      deregistered: 'deregistered',
+      revoked: 'licence revoked',
+      unknown: 'unknown',
+    },
+    state: {
+      submitted: 'submitted',
+      review: 'in review',
+      approved: 'approved',
+      completed: 'completed',
+      rejected: 'rejected',
+    },
+  },
+};
+
 const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zh, en };
 const STORAGE_KEY = 'yizheng.language';
 
@@ -169,6 +230,8 @@ interface I18n {
   readonly t: (key: MessageKey, values?: Readonly<Record<string, string | number>>) => string;
   /** `说明 (YZ_ERR_…)`: the code in plain words, then the code itself. */
   readonly errorText: (code: string, detail: string) => string;
+  /** A domain value in words; an unknown value shows as it is. */
+  readonly term: (kind: TermKind, value: string) => string;
   readonly toggle: () => void;
 }
 
@@ -182,6 +245,7 @@ export function I18nProvider({ children }: { readonly children: ReactNode }) {
     language,
     t: (key, values = {}) =>
       DICTIONARIES[language][key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? '')),
+    term: (kind, value) => TERMS[language][kind][value] ?? value,
     errorText: (code, detail) => `${ERRORS[language][code] ?? detail} (${code})`,
     toggle: () => {
       const next: Language = language === 'zh-CN' ? 'en' : 'zh-CN';

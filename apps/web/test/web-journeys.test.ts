@@ -166,6 +166,14 @@ describe('issue 6 web platform in a browser (R4, R25, R33)', () => {
     expect(await card.locator('.ant-statistic-content-value').innerText()).toBe(String(stats.legalPersons));
     expect(stats.legalPersons).toBeGreaterThanOrEqual(1);
     await page.getByRole('img', { name: '按业务类型的申请' }).locator('canvas').waitFor();
+    // both applications came through the counter: the channel table says so, in words
+    const byChannel = stats.applicationsByChannel as Record<string, number>;
+    expect(byChannel.counter).toBe(2);
+    const channelRow = page.getByRole('row').filter({ hasText: '网点柜台' });
+    expect(await channelRow.getByRole('cell').allInnerTexts()).toEqual([
+      '网点柜台',
+      String(byChannel.counter),
+    ]);
     await shoot(page, 'admin-dashboard', true);
     await page.context().close();
   });
@@ -211,7 +219,7 @@ describe('issue 6 web platform in a browser (R4, R25, R33)', () => {
     expect(lookUps).toHaveLength(1);
     await expect(page.getByText(HANGZHOU.name).first().isVisible()).resolves.toBe(true);
     const cells = await row.getByRole('cell').allInnerTexts();
-    expect(cells.slice(1, 3)).toEqual(['sign', 'valid']);
+    expect(cells.slice(1, 3)).toEqual(['签名证书', '有效']);
     expect(Number(cells[4])).toBeGreaterThan(300);
     await shoot(page, 'counter-lookup', true);
     await page.getByLabel('统一社会信用代码').fill(UNKNOWN_USCC);

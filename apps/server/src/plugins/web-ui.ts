@@ -25,6 +25,8 @@ export async function registerWebUi(app: FastifyInstance, root: string): Promise
   await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'] });
   for (const face of WEB_FACES)
     for (const url of [`/${face}`, `/${face}/*`])
-      app.get(url, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
+      app.get(url, { schema: { hide: true } }, (_request, reply) =>
+        reply.header('cache-control', 'no-cache').sendFile('index.html'),
+      );
   return true;
 }

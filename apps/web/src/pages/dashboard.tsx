@@ -2,16 +2,30 @@
 import { Card, Col, Row, Statistic, Table, Typography } from 'antd';
 import { type Counts, api } from '../api.js';
 import { BarChartOf } from '../bar-chart.js';
-import { useI18n } from '../i18n.js';
+import { type TermKind, useI18n } from '../i18n.js';
 import { EmptyState, Show, useLoad } from '../load.js';
 
 function sum(counts: Counts): number {
   return Object.values(counts).reduce((a, b) => a + b, 0);
 }
 
-function CountsTable({ counts, title }: { readonly counts: Counts; readonly title: string }) {
+/** `counts` with its keys in words. */
+function useTermCounts(counts: Counts, kind: TermKind): Counts {
+  const { term } = useI18n();
+  return Object.fromEntries(Object.entries(counts).map(([key, count]) => [term(kind, key), count]));
+}
+
+function CountsTable({
+  counts,
+  kind,
+  title,
+}: {
+  readonly counts: Counts;
+  readonly kind: TermKind;
+  readonly title: string;
+}) {
   const { t } = useI18n();
-  const rows = Object.entries(counts).map(([key, count]) => ({ key, count }));
+  const rows = Object.entries(useTermCounts(counts, kind)).map(([key, count]) => ({ key, count }));
   return (
     <Card title={title}>
       {rows.length === 0 ? (
@@ -29,6 +43,11 @@ function CountsTable({ counts, title }: { readonly counts: Counts; readonly titl
       )}
     </Card>
   );
+}
+
+function BusinessTypeChart({ counts }: { readonly counts: Counts }) {
+  const { t } = useI18n();
+  return <BarChartOf counts={useTermCounts(counts, 'businessType')} label={t('stats.byBusinessType')} />;
 }
 
 export function DashboardPage() {
@@ -71,18 +90,26 @@ export function DashboardPage() {
                 {sum(stats.applicationsByBusinessType) === 0 ? (
                   <EmptyState />
                 ) : (
-                  <BarChartOf counts={stats.applicationsByBusinessType} label={t('stats.byBusinessType')} />
+                  <BusinessTypeChart counts={stats.applicationsByBusinessType} />
                 )}
               </Card>
             </Col>
             <Col xs={24} md={12}>
-              <CountsTable counts={stats.applicationsByChannel} title={t('stats.byChannel')} />
+              <CountsTable counts={stats.applicationsByChannel} kind="channel" title={t('stats.byChannel')} />
             </Col>
             <Col xs={24} md={12}>
-              <CountsTable counts={stats.certificatesByStatus} title={t('stats.byStatus')} />
+              <CountsTable
+                counts={stats.certificatesByStatus}
+                kind="certStatus"
+                title={t('stats.byStatus')}
+              />
             </Col>
             <Col xs={24} md={12}>
-              <CountsTable counts={stats.applicationsByBusinessType} title={t('stats.byBusinessType')} />
+              <CountsTable
+                counts={stats.applicationsByBusinessType}
+                kind="businessType"
+                title={t('stats.byBusinessType')}
+              />
             </Col>
           </Row>
         )}

@@ -18,7 +18,7 @@ const STATUS_COLOURS: Readonly<Record<string, string>> = {
 };
 
 function History({ history }: { readonly history: LegalPersonHistory }) {
-  const { t } = useI18n();
+  const { t, term } = useI18n();
   const now = Date.now();
   const person = history.legalPerson;
   return (
@@ -27,7 +27,9 @@ function History({ history }: { readonly history: LegalPersonHistory }) {
         <Descriptions.Item label={t('lookup.uscc')}>{person.uscc}</Descriptions.Item>
         <Descriptions.Item label={t('lookup.name')}>{person.name}</Descriptions.Item>
         <Descriptions.Item label={t('lookup.representative')}>{person.legalRepresentative}</Descriptions.Item>
-        <Descriptions.Item label={t('lookup.registry')}>{person.registryStatus}</Descriptions.Item>
+        <Descriptions.Item label={t('lookup.registry')}>
+          {term('registryStatus', person.registryStatus)}
+        </Descriptions.Item>
       </Descriptions>
       <Typography.Title level={3}>{t('lookup.certificates')}</Typography.Title>
       {history.certificates.length === 0 ? (
@@ -40,11 +42,13 @@ function History({ history }: { readonly history: LegalPersonHistory }) {
           dataSource={history.certificates}
           columns={[
             { title: t('cert.serial'), dataIndex: 'serial' },
-            { title: t('cert.role'), dataIndex: 'role' },
+            { title: t('cert.role'), dataIndex: 'role', render: (role: string) => term('certRole', role) },
             {
               title: t('cert.status'),
               dataIndex: 'status',
-              render: (status: string) => <Tag color={STATUS_COLOURS[status]}>{status}</Tag>,
+              render: (status: string) => (
+                <Tag color={STATUS_COLOURS[status]}>{term('certStatus', status)}</Tag>
+              ),
             },
             { title: t('cert.notAfter'), dataIndex: 'notAfter', render: (v: string) => v.slice(0, 10) },
             {
@@ -68,9 +72,13 @@ function History({ history }: { readonly history: LegalPersonHistory }) {
           dataSource={history.applications}
           columns={[
             { title: t('review.id'), dataIndex: 'id' },
-            { title: t('review.type'), dataIndex: 'businessType' },
-            { title: t('review.channel'), dataIndex: 'channel' },
-            { title: t('cert.status'), dataIndex: 'state' },
+            {
+              title: t('review.type'),
+              dataIndex: 'businessType',
+              render: (v: string) => term('businessType', v),
+            },
+            { title: t('review.channel'), dataIndex: 'channel', render: (v: string) => term('channel', v) },
+            { title: t('cert.status'), dataIndex: 'state', render: (v: string) => term('state', v) },
             {
               title: t('review.submitted'),
               dataIndex: 'createdAt',

@@ -9,7 +9,7 @@ import { useI18n } from '../i18n.js';
 import { EmptyState, Show, asApiError, useLoad } from '../load.js';
 
 export function ReviewPage() {
-  const { t, errorText } = useI18n();
+  const { t, term, errorText } = useI18n();
   const { message } = App.useApp();
   const [loaded, reload] = useLoad(() => api.reviewQueue());
   const [rejecting, setRejecting] = useState<Application | null>(null);
@@ -38,8 +38,16 @@ export function ReviewPage() {
               columns={[
                 { title: t('review.id'), dataIndex: 'id' },
                 { title: t('review.uscc'), dataIndex: 'uscc' },
-                { title: t('review.type'), dataIndex: 'businessType' },
-                { title: t('review.channel'), dataIndex: 'channel' },
+                {
+                  title: t('review.type'),
+                  dataIndex: 'businessType',
+                  render: (v: string) => term('businessType', v),
+                },
+                {
+                  title: t('review.channel'),
+                  dataIndex: 'channel',
+                  render: (v: string) => term('channel', v),
+                },
                 {
                   title: t('review.submitted'),
                   dataIndex: 'createdAt',
