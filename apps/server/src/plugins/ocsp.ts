@@ -86,19 +86,47 @@ export function registerOcsp(
     }
   }
 
+  /**
+   * The body and validators of an answer, made once: a pre-produced answer is the same object for
+   * every request until it is replaced, so its hash and dates need not be computed per request.
+   */
+  const prepared = new WeakMap<
+    OcspAnswer,
+    { der: Buffer; etag?: string; lastModified?: string; expires?: string }
+  >();
+  function preparedOf(answer: OcspAnswer) {
+    if (!answer.cacheable)
+      return { der: Buffer.from(answer.der.buffer, answer.der.byteOffset, answer.der.byteLength) };
+    let held = prepared.get(answer);
+    if (!held) {
+      const der = Buffer.from(answer.der.buffer, answer.der.byteOffset, answer.der.byteLength);
+      held =
+        answer.nextUpdate && answer.thisUpdate
+          ? {
+              der,
+              etag: `"${createHash('sha256').update(der).digest('hex')}"`,
+              lastModified: answer.thisUpdate.toUTCString(),
+              expires: answer.nextUpdate.toUTCString(),
+            }
+          : { der };
+      prepared.set(answer, held);
+    }
+    return held;
+  }
+
   function send(reply: FastifyReply, answer: OcspAnswer, method: 'GET' | 'POST'): FastifyReply {
     answered.inc({ status: answer.status, method });
-    const der = Buffer.from(answer.der.buffer, answer.der.byteOffset, answer.der.byteLength);
-    if (method === 'GET' && answer.cacheable && answer.nextUpdate && answer.thisUpdate) {
+    const { der, etag, lastModified, expires } = preparedOf(answer);
+    if (method === 'GET' && etag && lastModified && expires && answer.nextUpdate) {
       const maxAge = Math.max(
         0,
         Math.floor((answer.nextUpdate.getTime() - options.clock.now().getTime()) / 1000),
       );
       reply
         .header('cache-control', `max-age=${maxAge}, public, no-transform, must-revalidate`)
-        .header('last-modified', answer.thisUpdate.toUTCString())
-        .header('expires', answer.nextUpdate.toUTCString())
-        .header('etag', `"${createHash('sha256').update(der).digest('hex')}"`);
+        .header('last-modified', lastModified)
+        .header('expires', expires)
+        .header('etag', etag);
     } else reply.header('cache-control', 'no-store');
     return reply.type(OCSP_RESPONSE_MEDIA_TYPE).send(der);
   }
