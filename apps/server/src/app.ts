@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type LegalPersonRegistry, OcspService, StatusWatch } from '@yizheng/core';
+import { isDatabaseUnavailable } from '@yizheng/store';
 import { type DeclaredRoute, registerAccessControl } from './auth/access.js';
 import type { ServerConfig } from './config.js';
 import type { Platform } from './platform.js';
@@ -105,8 +106,15 @@ export async function buildServer(
   registerHealth(app, platform);
   registerCaPublication(app, platform);
   registerCrlPublication(app, platform, config);
+  let outageLoggedAt = -Infinity;
   const statusWatch = new StatusWatch(platform.store, {
-    onError: (error) => app.log.error({ err: error }, 'status watch failed'),
+    onError: (error) => {
+      if (!isDatabaseUnavailable(error)) return app.log.error({ err: error }, 'status watch failed');
+      // it polls every statusPollMs through an outage: one line per 10 s says enough
+      if (Date.now() - outageLoggedAt < 10_000) return;
+      outageLoggedAt = Date.now();
+      app.log.warn({ reason: (error as Error).message }, 'status watch: database unavailable, retrying');
+    },
   });
   const ocsp = new OcspService(platform, {
     watch: statusWatch,

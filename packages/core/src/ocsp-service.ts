@@ -14,6 +14,17 @@
  * status was read before a change arrived is not kept either (the epoch check below), so a
  * stale "good" can never settle in the cache.
  *
+ * Relying parties ask the same question in the same bytes over and over, so a nonce-less request
+ * whose answer is held is also remembered by its DER: the next identical request goes straight to
+ * that held answer, without parsing or matching its issuer (R6: OCSP under load, issue 5). The
+ * index only says which certificate and CertID encoding the bytes name, which never changes; the
+ * answer itself is still looked up — and dropped on changes — as above.
+ *
+ * Statuses read from the store while the watch follows are kept the same way (by CA and serial,
+ * dropped by a change, never for unknown serials), so a request with a nonce costs a signature
+ * but no database read for a certificate asked about before; its answer is as current as a
+ * pre-produced one (within one poll of any node's change).
+ *
  * A request with a nonce (RFC 8954), or for several certificates, gets a freshly signed response.
  * Malformed requests answer malformedRequest; certificates of a CA that is not ours, unauthorized;
  * a CA of ours without a responder certificate, tryLater.
@@ -114,6 +125,10 @@ export class OcspService {
   #epoch = 0;
   /** Responses being signed, by `${epoch}|${caId}:${serial}|${variant}`. */
   readonly #inFlight = new Map<string, Promise<OcspAnswer>>();
+  /** Certificate statuses read while the watch follows, by `${caId}:${serial}`; oldest first. */
+  readonly #statuses = new Map<string, OcspCertStatus>();
+  /** Request DER (latin1) → what it asks, for requests whose answer was held; oldest first. */
+  readonly #byRequest = new Map<string, { readonly caId: string; readonly certId: CertId }>();
 
   constructor(
     private readonly context: CaContext,
@@ -136,8 +151,21 @@ export class OcspService {
     return n;
   }
 
+  /** Requests remembered by their DER (each names a held answer). */
+  get rememberedRequests(): number {
+    return this.#byRequest.size;
+  }
+
   /** Answers a DER OCSPRequest (never throws for what a client sends). */
   async respond(requestDer: Uint8Array): Promise<OcspAnswer> {
+    const bytes = Buffer.from(requestDer.buffer, requestDer.byteOffset, requestDer.byteLength).toString(
+      'latin1',
+    );
+    const known = this.#byRequest.get(bytes);
+    if (known) {
+      const ca = (await this.#loadResponders()).find((r) => r.caId === known.caId);
+      if (ca?.responder) return this.#preProduced(ca, known.certId);
+    }
     let requests: readonly OcspSingleRequest[];
     let nonce: Uint8Array | undefined;
     try {
@@ -152,7 +180,22 @@ export class OcspService {
     if (!ca || requests.some((r) => !matchCertIdIssuer(r.certId, ca.ca))) return errorAnswer('unauthorized');
     if (!ca.responder) return errorAnswer('tryLater');
     if (nonce || requests.length > 1) return this.#sign(ca, requests, nonce);
-    return this.#preProduced(ca, requests[0]!.certId);
+    const certId = requests[0]!.certId;
+    const answer = await this.#preProduced(ca, certId);
+    if (this.#isHeld(ca.caId, certId)) this.#remember(bytes, ca.caId, certId);
+    return answer;
+  }
+
+  /** True when a pre-produced answer for `certId` is held (so not for unknown serials). */
+  #isHeld(caId: string, certId: CertId): boolean {
+    return this.#cache.get(`${caId}:${serialHex(certId.serialNumber)}`)?.has(variantOf(certId)) === true;
+  }
+
+  #remember(bytes: string, caId: string, certId: CertId): void {
+    this.#byRequest.set(bytes, { caId, certId });
+    // bounded like the answers; one certificate may be asked in a few encodings
+    while (this.#byRequest.size > 2 * this.#cacheSize)
+      this.#byRequest.delete(this.#byRequest.keys().next().value!);
   }
 
   /** Drops (and re-produces) the responses a batch of changes touches. */
@@ -164,11 +207,13 @@ export class OcspService {
         if (!event.action.startsWith('ca.')) continue; // CRL issues change no status
         this.#responders = undefined;
         this.#cache.clear();
+        this.#statuses.clear();
         return;
       }
       if (event.action === 'ocsp.responder.issue') this.#responders = undefined;
       touched.push({ ca: event.caId, serial: event.serial });
     }
+    for (const { ca, serial } of touched) this.#statuses.delete(`${ca}:${serial}`);
     for (const { ca, serial } of touched) {
       const key = `${ca}:${serial}`;
       const variants = this.#cache.get(key);
@@ -228,6 +273,21 @@ export class OcspService {
 
   async #status(caId: string, serialNumber: bigint): Promise<OcspCertStatus> {
     if (serialNumber <= 0n) return { type: 'unknown' };
+    const key = `${caId}:${serialHex(serialNumber)}`;
+    const held = this.#statuses.get(key);
+    if (held) return held;
+    // kept only when read after the watch took its starting point and before any later change
+    const epoch = this.#epoch;
+    const keep = this.#watch?.following === true;
+    const status = await this.#readStatus(caId, serialNumber);
+    if (keep && epoch === this.#epoch && status.type !== 'unknown' && this.#cacheSize > 0) {
+      this.#statuses.set(key, status);
+      if (this.#statuses.size > this.#cacheSize) this.#statuses.delete(this.#statuses.keys().next().value!);
+    }
+    return status;
+  }
+
+  async #readStatus(caId: string, serialNumber: bigint): Promise<OcspCertStatus> {
     const cert = await this.context.store.read.getCertificate(caId, serialHex(serialNumber));
     if (!cert) return { type: 'unknown' };
     if (cert.status === 'valid') return { type: 'good' };

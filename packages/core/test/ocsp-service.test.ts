@@ -7,7 +7,7 @@
  * our verifier and BouncyCastle.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sm2PrivateKey, toHex } from '@yizheng/gm';
+import { Sm2PrivateKey, randomBytes, toHex } from '@yizheng/gm';
 import {
   type Certificate,
   type CertIdHash,
@@ -188,6 +188,40 @@ describe.each(STORE_KINDS)('OCSP responder on %s', (kind) => {
     );
     expect(toHex(otherNonce.der)).not.toBe(toHex(withNonce.der));
     expect(service.cachedResponses).toBe(2);
+  });
+
+  it('ok/a request seen before is answered by its bytes from the held response, and nonces by the held status, still following changes (R6)', async () => {
+    const watch = new StatusWatch(t.store);
+    await watch.poll();
+    const service = new OcspService(context, { watch });
+    const pair = await issuePair();
+    const statusOf = async (der: Uint8Array) =>
+      parseOcspResponse((await service.respond(der)).der).basic!.responses[0]!.status;
+    // not remembered: unknown serials (anyone may ask for any number), nonces, other CAs
+    expect(await statusOf(request('7E57'))).toEqual({ type: 'unknown' });
+    expect(await statusOf(request('7E57'))).toEqual({ type: 'unknown' });
+    await service.respond(request(pair.sign.serial, { nonce: new Uint8Array(16).fill(7) }));
+    const other = makeRoot('某某其他认证根CA');
+    expect((await service.respond(request(pair.sign.serial, { issuer: other.cert }))).status).toBe(
+      'unauthorized',
+    );
+    expect(service.rememberedRequests).toBe(0);
+
+    const sm3 = request(pair.sign.serial);
+    const first = await service.respond(sm3);
+    expect(toHex((await service.respond(sm3)).der)).toBe(toHex(first.der));
+    await service.respond(request(pair.sign.serial, { hash: 'sha1' }));
+    expect(service.rememberedRequests).toBe(2);
+    // a nonce costs a signature, not a read: the status is held like the pre-produced answer
+    const withNonce = () => request(pair.sign.serial, { nonce: Uint8Array.from(randomBytes(16)) });
+    expect(await statusOf(withNonce())).toEqual({ type: 'good' });
+    await revokeCertificate(context, { serial: pair.sign.serial, reason: 'keyCompromise', actor: 'op' });
+    expect(await statusOf(sm3)).toEqual({ type: 'good' }); // until the watch reports it
+    expect(await statusOf(withNonce())).toEqual({ type: 'good' });
+    await watch.poll();
+    expect(await statusOf(sm3)).toMatchObject({ type: 'revoked', reason: 'keyCompromise' });
+    expect(await statusOf(withNonce())).toMatchObject({ type: 'revoked', reason: 'keyCompromise' });
+    expect(await statusOf(request(pair.sign.serial, { hash: 'sha1' }))).toMatchObject({ type: 'revoked' });
   });
 
   it('ok/a revocation, suspension and resumption replace the pre-produced responses once the watch reports them', async () => {

@@ -70,6 +70,9 @@ export function sqliteDialect(dataDir: string): Dialect {
   return new ImmediateSqliteDialect({ database });
 }
 
+/** How long acquiring a PostgreSQL connection (connecting, or waiting for a free one) may take. */
+const POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
+
 /** A PostgreSQL schema name we can put in a connection option unquoted. */
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
@@ -90,6 +93,11 @@ export function postgresDialect(databaseUrl: string, schema?: string): Dialect {
   }
   const pool = new pg.Pool({
     connectionString: databaseUrl,
+    // how our sessions show in pg_stat_activity (a URL's ?application_name= takes precedence)
+    fallback_application_name: 'yizheng',
+    // a database that does not answer fails the request after this long instead of hanging it
+    connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+    keepAlive: true,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
     // bigint (audit seq, count(*)) as a number instead of pg's default string: the values stay
     // far below 2^53. Set per pool, not on pg's global registry that other code shares.
@@ -100,5 +108,12 @@ export function postgresDialect(databaseUrl: string, schema?: string): Dialect {
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // A connection the database drops (a restart, pg_terminate_backend, a network cut) is an 'error'
+  // event on the pool when the connection was idle, and on the client when it was checked out
+  // between two statements. Unheard, Node makes it an uncaught exception and the whole service
+  // dies. Nothing else is to be done here: the pool discards the connection, the statement that
+  // was running fails with the error (the caller sees it), and the next one connects anew.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new PostgresDialect({ pool });
 }

@@ -6,3 +6,4 @@
 export { openStore, type OpenStoreOptions } from './open-store.js';
 export { AUDIT_GENESIS_HASH, coreMigrations, migrateToLatest, type StoreDialect } from './migrations.js';
 export type { Database } from './schema.js';
+export { isDatabaseUnavailable } from './unavailable.js';

@@ -11,12 +11,17 @@
  * GET answers for one certificate without a nonce are pre-produced and cacheable (RFC 5019 §6.2):
  * max-age until nextUpdate, public, no-transform, must-revalidate, with Last-Modified, Expires and
  * an ETag (SHA-256 of the response). Anything else is `no-store`.
+ *
+ * While the database is out of reach, pre-produced responses are still served from memory; what
+ * needs the database is answered tryLater (RFC 6960 §2.3), any other failure internalError — an
+ * OCSP client understands those, not a problem document.
  */
 import type {} from '@fastify/swagger'; // the `produces` / `consumes` schema options
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Clock, OcspAnswer, OcspService } from '@yizheng/core';
-import { OCSP_REQUEST_MEDIA_TYPE, OCSP_RESPONSE_MEDIA_TYPE } from '@yizheng/pki';
+import { OCSP_REQUEST_MEDIA_TYPE, OCSP_RESPONSE_MEDIA_TYPE, buildOcspErrorResponse } from '@yizheng/pki';
+import { isDatabaseUnavailable } from '@yizheng/store';
 import { Counter, type Registry } from 'prom-client';
 import { ServerError } from '../errors.js';
 
@@ -59,19 +64,69 @@ export function registerOcsp(
     (_request, body, done) => done(null, body),
   );
 
+  const failed = (status: 'tryLater' | 'internalError'): OcspAnswer => ({
+    der: buildOcspErrorResponse(status).der,
+    status,
+    cacheable: false,
+  });
+  const tryLater = failed('tryLater');
+  const internalError = failed('internalError');
+
+  /** The service's answer; a failure becomes tryLater (database out of reach) or internalError. */
+  async function respond(der: Uint8Array): Promise<OcspAnswer> {
+    try {
+      return await ocsp.respond(der);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) {
+        app.log.error({ err: error }, 'OCSP request failed');
+        return internalError;
+      }
+      app.log.warn({ reason: (error as Error).message }, 'OCSP request: database unavailable, tryLater');
+      return tryLater;
+    }
+  }
+
+  /**
+   * The body and validators of an answer, made once: a pre-produced answer is the same object for
+   * every request until it is replaced, so its hash and dates need not be computed per request.
+   */
+  const prepared = new WeakMap<
+    OcspAnswer,
+    { der: Buffer; etag?: string; lastModified?: string; expires?: string }
+  >();
+  function preparedOf(answer: OcspAnswer) {
+    if (!answer.cacheable)
+      return { der: Buffer.from(answer.der.buffer, answer.der.byteOffset, answer.der.byteLength) };
+    let held = prepared.get(answer);
+    if (!held) {
+      const der = Buffer.from(answer.der.buffer, answer.der.byteOffset, answer.der.byteLength);
+      held =
+        answer.nextUpdate && answer.thisUpdate
+          ? {
+              der,
+              etag: `"${createHash('sha256').update(der).digest('hex')}"`,
+              lastModified: answer.thisUpdate.toUTCString(),
+              expires: answer.nextUpdate.toUTCString(),
+            }
+          : { der };
+      prepared.set(answer, held);
+    }
+    return held;
+  }
+
   function send(reply: FastifyReply, answer: OcspAnswer, method: 'GET' | 'POST'): FastifyReply {
     answered.inc({ status: answer.status, method });
-    const der = Buffer.from(answer.der.buffer, answer.der.byteOffset, answer.der.byteLength);
-    if (method === 'GET' && answer.cacheable && answer.nextUpdate && answer.thisUpdate) {
+    const { der, etag, lastModified, expires } = preparedOf(answer);
+    if (method === 'GET' && etag && lastModified && expires && answer.nextUpdate) {
       const maxAge = Math.max(
         0,
         Math.floor((answer.nextUpdate.getTime() - options.clock.now().getTime()) / 1000),
       );
       reply
         .header('cache-control', `max-age=${maxAge}, public, no-transform, must-revalidate`)
-        .header('last-modified', answer.thisUpdate.toUTCString())
-        .header('expires', answer.nextUpdate.toUTCString())
-        .header('etag', `"${createHash('sha256').update(der).digest('hex')}"`);
+        .header('last-modified', lastModified)
+        .header('expires', expires)
+        .header('etag', etag);
     } else reply.header('cache-control', 'no-store');
     return reply.type(OCSP_RESPONSE_MEDIA_TYPE).send(der);
   }
@@ -94,7 +149,7 @@ export function registerOcsp(
     async (request, reply) => {
       if (!Buffer.isBuffer(request.body))
         throw new ServerError('YZ_ERR_MEDIA_TYPE', `POST /ocsp takes ${OCSP_REQUEST_MEDIA_TYPE}`);
-      return send(reply, await ocsp.respond(request.body), 'POST');
+      return send(reply, await respond(request.body), 'POST');
     },
   );
 
@@ -114,7 +169,7 @@ export function registerOcsp(
       // the raw path, not the decoded parameter: '/' and '+' are literal base64 there
       const path = request.url.slice('/ocsp/'.length).split('?')[0] ?? '';
       const der = requestFromGetPath(path);
-      return send(reply, await ocsp.respond(der ?? new Uint8Array(0)), 'GET');
+      return send(reply, await respond(der ?? new Uint8Array(0)), 'GET');
     },
   );
 }

@@ -1,11 +1,13 @@
 /**
  * Errors as `application/problem+json` (RFC 9457) with a `YZ_ERR_*` code: core refusals keep
  * their code and status, schema violations become `YZ_ERR_INPUT` (400), Fastify's own refusals
- * (body too large, unsupported media type, unknown route) their server codes, anything else
- * `YZ_ERR_INTERNAL` (500) with the request id — never a stack trace.
+ * (body too large, unsupported media type, unknown route) their server codes, a database out of
+ * reach `YZ_ERR_UNAVAILABLE` (503, with Retry-After: the request changed nothing and may be sent
+ * again), anything else `YZ_ERR_INTERNAL` (500) with the request id — never a stack trace.
  */
 import { isCoreError } from '@yizheng/core';
 import { isGmError } from '@yizheng/gm';
+import { isDatabaseUnavailable } from '@yizheng/store';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SERVER_ERROR_CODES, ServerError, type ServerErrorCode } from '../errors.js';
 
@@ -18,6 +20,9 @@ export interface Problem {
   readonly instance: string;
   readonly requestId: string;
 }
+
+/** Seconds a client is asked to wait before sending a request again that met a database outage. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 const FASTIFY_CODES: Readonly<Record<string, ServerErrorCode>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'YZ_ERR_BODY_TOO_LARGE',
@@ -79,6 +84,14 @@ export function toProblem(request: FastifyRequest, error: unknown): Problem {
       'the request was refused',
       fastifyError.message,
     );
+  if (isDatabaseUnavailable(error))
+    return problem(
+      request,
+      503,
+      'YZ_ERR_UNAVAILABLE',
+      SERVER_ERROR_CODES.YZ_ERR_UNAVAILABLE[0],
+      'the database cannot be reached at the moment; nothing was changed, try again shortly',
+    );
   return problem(
     request,
     500,
@@ -91,7 +104,11 @@ export function toProblem(request: FastifyRequest, error: unknown): Problem {
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(request, error);
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (body.code === 'YZ_ERR_UNAVAILABLE') {
+      // an outage fails every request alike: one line each, not a stack trace each
+      request.log.warn({ reason: (error as Error).message }, 'request failed: database unavailable');
+      reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+    } else if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, body);
   });
   app.setNotFoundHandler((request, reply) =>
