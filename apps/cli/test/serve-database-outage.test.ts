@@ -5,8 +5,10 @@
  * (`pg_terminate_backend`, the 57P01 admin_shutdown a shutdown sends) and new connections are
  * refused for a while. Meanwhile API requests answer 503 `YZ_ERR_UNAVAILABLE` problem+json at
  * once, /readyz names the database, OCSP answers what it holds in memory and `tryLater` for the
- * rest; the process stays up, and once the database is back the same process serves again.
+ * rest, CRL downloads 503 and LDAP searches resultCode other; the process stays up, and once the
+ * database is back the same process serves again.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -113,6 +115,26 @@ describe('R6 database briefly unavailable: clean 503s, then the same process rec
   let serial = '';
   let ocspGet = '';
   let ocspNonce: Buffer;
+  let encNonce: Buffer;
+  let caId = '';
+
+  /**
+   * `ldapsearch` by USCC against the server's directory (its URL is printed at start); spawned
+   * asynchronously, because the relay to the database runs in this process.
+   */
+  const ldapsearch = () =>
+    new Promise<{ status: number | null; stdout: string }>((resolve, reject) => {
+      const url = /LDAP \(read-only\):\s+(ldap:\/\/\S+)/.exec(server.output())![1]!;
+      const child = spawn(
+        'ldapsearch',
+        ['-x', '-H', url, '-LLL', '-b', 'o=Yizheng Demo CA,c=CN', `(uscc=${HANGZHOU.uscc})`, 'serialNumber'],
+        { env: { ...process.env, LDAPNOINIT: '1' }, timeout: 15_000 },
+      );
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, stdout }));
+    });
 
   beforeAll(async () => {
     // the CA, profiles and the first administrator, as `yizheng ca init` and `operator add` would
@@ -159,10 +181,15 @@ describe('R6 database briefly unavailable: clean 503s, then the same process rec
       body: { csr: csr(), legalPerson: HANGZHOU },
     });
     expect(applied.status, JSON.stringify(applied.json)).toBe(201);
-    const pair = applied.json.pair as { sign: { serial: string }; signCertificate: string };
+    const pair = applied.json.pair as {
+      sign: { serial: string };
+      enc: { serial: string };
+      signCertificate: string;
+    };
     serial = pair.sign.serial;
     const cas = (await server.call('GET', '/ca')).json as unknown as { id: string }[];
-    const caPem = await (await fetch(`${server.url}/ca/${cas[0]!.id}.pem`)).text();
+    caId = cas[0]!.id;
+    const caPem = await (await fetch(`${server.url}/ca/${caId}.pem`)).text();
     const issuer = parseCertificate(
       caPem.split('-----END CERTIFICATE-----')[0] + '-----END CERTIFICATE-----\n',
     );
@@ -172,22 +199,30 @@ describe('R6 database briefly unavailable: clean 503s, then the same process rec
         'base64',
       ),
     );
-    ocspNonce = Buffer.from(
-      buildOcspRequest({ certs: [{ issuer, serialNumber }], hash: 'sm3', nonce: randomBytes(16) }).der,
-    );
+    const withNonce = (n: bigint) =>
+      Buffer.from(
+        buildOcspRequest({ certs: [{ issuer, serialNumber: n }], hash: 'sm3', nonce: randomBytes(16) }).der,
+      );
+    ocspNonce = withNonce(serialNumber);
+    encNonce = withNonce(BigInt(`0x${pair.enc.serial}`));
     expect((await ocspStatus('GET')).certStatus).toBe('good');
     expect((await server.call('GET', `/api/v1/certificates/${serial}`, { token })).status).toBe(200);
+    const found = await ldapsearch();
+    expect([found.status, found.stdout]).toEqual([0, expect.stringContaining(`serialNumber: ${serial}`)]);
   });
 
   /** The OCSP response status and the certificate's status in it. */
-  async function ocspStatus(kind: 'GET' | 'nonce'): Promise<{ status: string; certStatus?: string }> {
+  async function ocspStatus(
+    kind: 'GET' | 'nonce',
+    body = ocspNonce,
+  ): Promise<{ status: string; certStatus?: string }> {
     const response =
       kind === 'GET'
         ? await fetch(`${server.url}/ocsp/${ocspGet}`, { signal: AbortSignal.timeout(10_000) })
         : await fetch(`${server.url}/ocsp`, {
             method: 'POST',
             headers: { 'content-type': 'application/ocsp-request' },
-            body: ocspNonce,
+            body,
             signal: AbortSignal.timeout(10_000),
           });
     expect(response.status).toBe(200);
@@ -196,7 +231,7 @@ describe('R6 database briefly unavailable: clean 503s, then the same process rec
     return { status: parsed.status, ...(certStatus ? { certStatus } : {}) };
   }
 
-  it('error/during the outage: 503 YZ_ERR_UNAVAILABLE problem+json at once, readyz names the database, OCSP degrades to memory', async () => {
+  it('error/during the outage: 503 YZ_ERR_UNAVAILABLE problem+json at once (API, CRL), readyz names the database, OCSP from memory or tryLater, LDAP resultCode other', async () => {
     relay.refuse();
     const terminated = await sql(
       'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
@@ -224,13 +259,19 @@ describe('R6 database briefly unavailable: clean 503s, then the same process rec
     expect((ready.json.checks as { database: string }).database).toMatch(/^unreachable/);
     expect((await server.call('GET', '/healthz')).status).toBe(200);
     expect(await ocspStatus('GET')).toEqual({ status: 'successful', certStatus: 'good' });
-    expect((await ocspStatus('nonce')).status).toBe('tryLater');
+    // a nonce for a certificate asked about before: signed from the status held in memory;
+    // for one never asked about (the encryption certificate) the database is needed: tryLater
+    expect(await ocspStatus('nonce')).toEqual({ status: 'successful', certStatus: 'good' });
+    expect((await ocspStatus('nonce', encNonce)).status).toBe('tryLater');
+    const crl = await server.call('GET', `/crl/${caId}.crl`);
+    expect([crl.status, crl.json.code]).toEqual([503, 'YZ_ERR_UNAVAILABLE']);
+    expect((await ldapsearch()).status).toBe(80); // resultCode other: the search failed, the directory answered
     await sleep(2000); // a while longer: the status watch and the scheduler keep failing meanwhile
     expect(server.child.exitCode).toBeNull();
     expect(server.output()).not.toMatch(/Uncaught|unhandled/i);
   }, 60_000);
 
-  it('ok/after: the same process serves again by itself — look-ups, issuance, readyz, OCSP', async () => {
+  it('ok/after: the same process serves again by itself — look-ups, issuance, readyz, OCSP, CRL, LDAP', async () => {
     const pid = server.child.pid;
     await relay.open(); // the same port: the server's configuration is unchanged
     const tookMs = await within(20_000, async () => (await server.call('GET', '/readyz')).status === 200);
@@ -242,6 +283,9 @@ describe('R6 database briefly unavailable: clean 503s, then the same process rec
     });
     expect(applied.status, JSON.stringify(applied.json)).toBe(201);
     expect((await ocspStatus('nonce')).certStatus).toBe('good');
+    expect((await fetch(`${server.url}/crl/${caId}.crl`)).status).toBe(200);
+    const found = await ldapsearch();
+    expect([found.status, found.stdout]).toEqual([0, expect.stringContaining(`serialNumber: ${serial}`)]);
     expect([server.child.pid, server.child.exitCode]).toEqual([pid, null]);
   }, 60_000);
 });
