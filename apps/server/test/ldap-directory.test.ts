@@ -7,7 +7,7 @@
  * With `ldapPublish` set, the same pair reaches a private `slapd` and the publication metrics show
  * it; a missing publisher password stops the start with YZ_ERR_CONFIG and nothing left listening.
  */
-import { spawn } from 'node:child_process';
+import { runLdapTool } from '../../../tools/test-support/ldap-utils.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,21 +47,7 @@ const config = (extra: Partial<ServerConfig> = {}): ServerConfig => ({
   ...extra,
 });
 
-/** Runs an ldap-utils command without blocking the event loop (the server runs in this process). */
-function run(
-  command: string,
-  args: readonly string[],
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, LDAPNOINIT: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status: status ?? -1, stdout, stderr }));
-  });
-}
+const run = runLdapTool;
 
 /**
  * `name → values` of LDIF text from `ldapsearch -t`: `name: text`, or `name:< file://…` — the

@@ -7,7 +7,7 @@
  * bind keeps the job pending, and slapd killed in the middle of a batch only delays publication:
  * issuance goes on, the worker backs off, and after the restart everything is caught up.
  */
-import { spawn } from 'node:child_process';
+import { runLdapTool } from '../../../tools/test-support/ldap-utils.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,21 +41,7 @@ import { testUscc } from '../../../tools/test-support/uscc.js';
 const HANGZHOU = '91330106MA2B3C4D5D';
 const NINGBO = '91330201MA2C3D4E55';
 
-/** Runs an ldap-utils command without blocking the event loop. */
-function run(
-  command: string,
-  args: readonly string[],
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, LDAPNOINIT: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status: status ?? -1, stdout, stderr }));
-  });
-}
+const run = runLdapTool;
 
 /** uscc → its serials and certificate DERs (hex), each sorted: one state, whoever holds it. */
 type State = Map<string, { serials: string[]; ders: string[] }>;
