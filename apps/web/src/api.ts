@@ -94,7 +94,8 @@ export function forgetSession(): void {
   sessionStorage.removeItem(SESSION_KEY);
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** One call of `/api/v1{path}` with the session's token; a refusal throws `ApiError`. */
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const session = currentSession();
   let response: Response;
   try {

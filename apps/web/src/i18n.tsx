@@ -4,161 +4,28 @@
  * localStorage. Error codes get a plain sentence in both (docs/errors.md has the full list).
  */
 import { type ReactNode, createContext, useContext, useState } from 'react';
+import { adminMessages } from './messages/admin.js';
+import { commonMessages } from './messages/common.js';
+import { counterMessages } from './messages/counter.js';
+import { portalMessages } from './messages/portal.js';
 
 export type Language = 'zh-CN' | 'en';
 
-const zh = {
-  'app.title': '一证 法人数字证书平台',
-  'app.switch': 'English',
-  'landing.intro': '基于国密算法（SM2/SM3/SM4）的法人数字证书服务。请选择入口：',
-  'face.portal': '法人门户',
-  'face.portal.about': '法人以本单位签名证书登录，办理和查询本单位证书业务。',
-  'face.counter': '网点柜台',
-  'face.counter.about': '网点受理员查询法人、证书与业务记录。',
-  'face.admin': '后台管理',
-  'face.admin.about': '业务统计与申请审核。',
-  'face.open': '进入',
-  'portal.pending': '法人门户需要以证书（USB-KEY）登录，将在下一阶段提供。现在可通过 REST API 办理。',
-  'login.title': '操作员登录',
-  'login.login': '登录名',
-  'login.password': '口令',
-  'login.submit': '登录',
-  'login.logout': '退出',
-  'nav.dashboard': '业务统计',
-  'nav.review': '审核队列',
-  'nav.lookup': '法人查询',
-  'nav.home': '首页',
-  'state.loading': '正在加载…',
-  'state.empty': '暂无数据',
-  'state.retry': '重试',
-  'stats.legalPersons': '法人数',
-  'stats.certificates': '证书数',
-  'stats.expiring': '{days} 天内到期',
-  'stats.afterSales': '售后（补办 / 解锁 / 恢复）',
-  'stats.byBusinessType': '按业务类型的申请',
-  'stats.byChannel': '按渠道的申请',
-  'stats.byStatus': '按状态的证书',
-  'stats.key': '类别',
-  'stats.count': '数量',
-  'review.id': '申请编号',
-  'review.uscc': '统一社会信用代码',
-  'review.type': '业务类型',
-  'review.channel': '渠道',
-  'review.submitted': '提交时间',
-  'review.actions': '操作',
-  'review.approve': '通过',
-  'review.reject': '不通过',
-  'review.reason': '不通过的理由',
-  'review.reasonRequired': '请填写理由',
-  'review.done': '已处理',
-  'lookup.uscc': '统一社会信用代码',
-  'lookup.submit': '查询',
-  'lookup.invalid': '统一社会信用代码校验不通过（GB 32100），请核对',
-  'lookup.name': '单位名称',
-  'lookup.representative': '法定代表人',
-  'lookup.registry': '法人库状态',
-  'lookup.certificates': '证书',
-  'lookup.applications': '业务记录',
-  'cert.serial': '序列号',
-  'cert.role': '用途',
-  'cert.status': '状态',
-  'cert.notAfter': '有效期至',
-  'cert.daysLeft': '剩余天数',
-  'refused.title': '无权访问',
-} as const;
+const MODULES = [commonMessages, portalMessages, counterMessages, adminMessages] as const;
 
-export type MessageKey = keyof typeof zh;
+export type MessageKey =
+  | keyof typeof commonMessages.zh
+  | keyof typeof portalMessages.zh
+  | keyof typeof counterMessages.zh
+  | keyof typeof adminMessages.zh;
 
-const en: Record<MessageKey, string> = {
-  'app.title': 'Yizheng legal-person certificates',
-  'app.switch': '简体中文',
-  'landing.intro': 'Legal-person digital certificates on the national algorithms (SM2/SM3/SM4). Choose:',
-  'face.portal': 'Legal-person portal',
-  'face.portal.about':
-    'Legal persons log in with their signing certificate and manage their own certificates.',
-  'face.counter': 'Branch counter',
-  'face.counter.about': 'Branch operators look up legal persons, certificates and business records.',
-  'face.admin': 'Back office',
-  'face.admin.about': 'Business statistics and application review.',
-  'face.open': 'Open',
-  'portal.pending':
-    'The portal needs a certificate (USB-KEY) login and comes in the next stage; the REST API serves legal persons now.',
-  'login.title': 'Operator login',
-  'login.login': 'Login',
-  'login.password': 'Password',
-  'login.submit': 'Log in',
-  'login.logout': 'Log out',
-  'nav.dashboard': 'Statistics',
-  'nav.review': 'Review queue',
-  'nav.lookup': 'Legal-person look-up',
-  'nav.home': 'Home',
-  'state.loading': 'Loading…',
-  'state.empty': 'Nothing here yet',
-  'state.retry': 'Retry',
-  'stats.legalPersons': 'Legal persons',
-  'stats.certificates': 'Certificates',
-  'stats.expiring': 'Expiring within {days} days',
-  'stats.afterSales': 'After-sales (reissue / unlock / recover)',
-  'stats.byBusinessType': 'Applications by business type',
-  'stats.byChannel': 'Applications by channel',
-  'stats.byStatus': 'Certificates by status',
-  'stats.key': 'Kind',
-  'stats.count': 'Count',
-  'review.id': 'Application',
-  'review.uscc': 'USCC',
-  'review.type': 'Business type',
-  'review.channel': 'Channel',
-  'review.submitted': 'Submitted',
-  'review.actions': 'Actions',
-  'review.approve': 'Approve',
-  'review.reject': 'Reject',
-  'review.reason': 'Reason for rejecting',
-  'review.reasonRequired': 'Give a reason',
-  'review.done': 'Done',
-  'lookup.uscc': 'Unified social credit code (USCC)',
-  'lookup.submit': 'Look up',
-  'lookup.invalid': 'The USCC fails its GB 32100 check character; check it',
-  'lookup.name': 'Name',
-  'lookup.representative': 'Legal representative',
-  'lookup.registry': 'Registry status',
-  'lookup.certificates': 'Certificates',
-  'lookup.applications': 'Business records',
-  'cert.serial': 'Serial',
-  'cert.role': 'Use',
-  'cert.status': 'Status',
-  'cert.notAfter': 'Valid until',
-  'cert.daysLeft': 'Days left',
-  'refused.title': 'Not allowed',
-};
+const zh = Object.assign({}, ...MODULES.map((m) => m.zh)) as Record<MessageKey, string>;
+const en = Object.assign({}, ...MODULES.map((m) => m.en)) as Record<MessageKey, string>;
 
 /** Plain words for the codes a page meets most; others fall back to the server's detail. */
 const ERRORS: Record<Language, Readonly<Record<string, string>>> = {
-  'zh-CN': {
-    YZ_ERR_LOGIN_FAILED: '登录名或口令不正确，或账户已锁定',
-    YZ_ERR_UNAUTHENTICATED: '请先登录',
-    YZ_ERR_FORBIDDEN: '您的角色无权使用此功能',
-    YZ_ERR_OUT_OF_SCOPE: '超出您的管辖范围',
-    YZ_ERR_NOT_FOUND: '未找到该记录',
-    YZ_ERR_INPUT: '输入有误，请核对',
-    YZ_ERR_USCC: '统一社会信用代码无效',
-    YZ_ERR_STATE: '当前状态不允许此操作',
-    YZ_ERR_RATE_LIMITED: '尝试过于频繁，请稍后再试',
-    YZ_ERR_UNAVAILABLE: '服务暂不可用，请稍后再试',
-    YZ_ERR_INTERNAL: '服务器内部错误',
-  },
-  en: {
-    YZ_ERR_LOGIN_FAILED: 'Wrong login or password, or the account is locked',
-    YZ_ERR_UNAUTHENTICATED: 'Log in first',
-    YZ_ERR_FORBIDDEN: 'Your role may not use this',
-    YZ_ERR_OUT_OF_SCOPE: 'Outside what you manage',
-    YZ_ERR_NOT_FOUND: 'No such record',
-    YZ_ERR_INPUT: 'The input is not valid; check it',
-    YZ_ERR_USCC: 'Not a valid USCC',
-    YZ_ERR_STATE: 'Not allowed in the current state',
-    YZ_ERR_RATE_LIMITED: 'Too many attempts; try again later',
-    YZ_ERR_UNAVAILABLE: 'The service is unavailable; try again later',
-    YZ_ERR_INTERNAL: 'Internal server error',
-  },
+  'zh-CN': Object.assign({}, ...MODULES.map((m) => m.errors.zh)) as Record<string, string>,
+  en: Object.assign({}, ...MODULES.map((m) => m.errors.en)) as Record<string, string>,
 };
 
 /** The API's domain values (packages/core/src/model.ts) in words, by kind. */

@@ -1,0 +1,28 @@
+/**
+ * The branch counter's pages (网点柜台, issue 6; R33) under `/counter`, each behind an operator
+ * session. New pages add a menu entry here and a route below.
+ */
+import type { ReactNode } from 'react';
+import { Route } from 'react-router';
+import { LoginPage } from '../pages/login.js';
+import { LookupPage } from '../pages/lookup.js';
+import { type NavItem, RequireOperator, Shell } from '../shell.js';
+
+const COUNTER_NAV: readonly NavItem[] = [{ path: '/counter', label: 'nav.lookup' }];
+
+function counter(page: ReactNode) {
+  return (
+    <RequireOperator face="counter">
+      <Shell nav={COUNTER_NAV}>{page}</Shell>
+    </RequireOperator>
+  );
+}
+
+export function counterRoutes() {
+  return (
+    <>
+      <Route path="/counter/login" element={<LoginPage face="counter" />} />
+      <Route path="/counter" element={counter(<LookupPage />)} />
+    </>
+  );
+}
