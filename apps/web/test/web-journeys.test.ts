@@ -8,98 +8,29 @@
  * test's temp dir (the journey's artifacts); with YIZHENG_UPDATE_SCREENSHOTS=1 also, one per main
  * page, to docs/screenshots/ for the README (so an ordinary run leaves the work tree clean).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sm2PrivateKey, encodePem } from '@yizheng/gm';
-import { buildCertificationRequest, isValidUscc, parseName } from '@yizheng/pki';
-import { DEFAULT_CONFIG, type RunningServer, startServer } from '@yizheng/server';
+import { isValidUscc } from '@yizheng/pki';
+import { HANGZHOU, NINGBO, type WebHarness, csr, startWebHarness } from './browser-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = new URL('../../../', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'yz-web-'));
-const shots = join(root, 'docs', 'screenshots');
-const HANGZHOU = { uscc: '91330106MA2B3C4D5D', name: '杭州某某科技有限公司', legalRepresentative: '张三' };
-// the registry has 李四 as Ningbo's representative: applying with 王五 waits in review (R26)
-const NINGBO = { uscc: '91330201MA2C3D4E55', name: '宁波某某贸易有限公司', legalRepresentative: '王五' };
 // a well-formed USCC (its check character computed) of no legal person on record
 const UNKNOWN_USCC = [...'0123456789ABCDEFGHJKLMNPQRTUWXY']
   .map((check) => `91330110MA2H7K8L9${check}`)
   .find((code) => isValidUscc(code))!;
 const PASSWORDS = { counter: 'Xihu-Desk-2026', wang: 'Review-Desk-2026', jian: 'Regulator-2026' };
 
-function csr(name: string): string {
-  const der = buildCertificationRequest(
-    { subject: parseName(`C=CN,CN=${name}`) },
-    Sm2PrivateKey.generate(),
-  ).der;
-  return encodePem('CERTIFICATE REQUEST', der);
-}
-
 describe('issue 6 web platform in a browser (R4, R25, R33)', () => {
-  let running: RunningServer;
-  let browser: Browser;
+  let web: WebHarness;
   let adminPassword = '';
   let serial = '';
-
-  const api = async (method: string, path: string, token: string | null, body?: unknown) => {
-    const response = await fetch(`${running.url}/api/v1${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-  };
-  const tokenOf = async (login: string, password: string) =>
-    (await api('POST', '/session/password', null, { login, password })).json.token as string;
-
-  /** A fresh browser context (its own sessionStorage) on `path`, in the language given. */
-  const open = async (path: string, language: 'zh-CN' | 'en' = 'zh-CN'): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 760 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    if (language === 'en')
-      await page.addInitScript(
-        "localStorage.getItem('yizheng.language') ?? localStorage.setItem('yizheng.language', 'en')",
-      );
-    await page.goto(`${running.url}${path}`);
-    return page;
-  };
-  const shoot = async (page: Page, name: string, main = false) => {
-    await page.screenshot({ path: join(dir, `${name}.png`) });
-    if (main && process.env.YIZHENG_UPDATE_SCREENSHOTS === '1')
-      await page.screenshot({ path: join(shots, `${name}.png`) });
-  };
-  /** Logs in on the face's login page with the keyboard only: type, Tab, type, Enter. */
-  const logIn = async (page: Page, login: string, password: string) => {
-    await page.getByLabel('登录名').waitFor();
-    await page.getByLabel('登录名').focus();
-    await page.keyboard.type(login);
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(password);
-    await page.keyboard.press('Enter');
-  };
+  const api: WebHarness['api'] = (...args) => web.api(...args);
+  const tokenOf: WebHarness['tokenOf'] = (...args) => web.tokenOf(...args);
+  const open: WebHarness['open'] = (...args) => web.open(...args);
+  const shoot: WebHarness['shoot'] = (...args) => web.shoot(...args);
+  const logIn: WebHarness['logIn'] = (...args) => web.logIn(...args);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error('chromium is missing: npm test installs it (apt-get install chromium)');
-    if (!existsSync(join(root, 'apps/web/dist/index.html')))
-      expect(
-        spawnSync('npm', ['run', 'build', '-w', '@yizheng/web'], { cwd: root, stdio: 'inherit' }).status,
-      ).toBe(0);
-    mkdirSync(shots, { recursive: true });
-    const lines: string[] = [];
-    running = await startServer(
-      { ...DEFAULT_CONFIG, httpPort: 0, ldapPort: 0, dataDir: join(dir, 'data'), logLevel: 'silent' },
-      { print: (line) => lines.push(line), logger: false, env: {} },
-    );
-    expect(running.web).toBe(true);
-    adminPassword = /password \(shown once\): (\S+)/.exec(lines.join('\n'))![1]!;
+    web = await startWebHarness();
+    adminPassword = web.adminPassword;
     const admin = await tokenOf('admin', adminPassword);
     const branch = {
       id: 'hz-01',
@@ -129,12 +60,9 @@ describe('issue 6 web platform in a browser (R4, R25, R33)', () => {
       legalPerson: NINGBO,
     });
     expect(waiting.status, JSON.stringify(waiting.json)).toBe(202);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
   });
   afterAll(async () => {
-    await browser?.close();
-    await running?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await web?.close();
   });
 
   it('ok/the landing page is in zh-CN by default and in English after switching', async () => {
@@ -238,7 +166,7 @@ describe('issue 6 web platform in a browser (R4, R25, R33)', () => {
     await logIn(page, 'jian', PASSWORDS.jian);
     await page.waitForURL(/\/admin$/);
     await page.locator('.ant-statistic').filter({ hasText: '法人数' }).waitFor();
-    await page.goto(`${running.url}/admin/review`);
+    await page.goto(`${web.running.url}/admin/review`);
     const refusal = page.getByRole('alert').filter({ hasText: 'YZ_ERR_FORBIDDEN' });
     await refusal.waitFor();
     expect(await refusal.innerText()).toBe('您的角色无权使用此功能 (YZ_ERR_FORBIDDEN)');
