@@ -16,6 +16,8 @@ import {
   initDemoCa,
   saveProfile,
 } from '@yizheng/core';
+import { Sm2PrivateKey } from '@yizheng/gm';
+import { buildCertificationRequest, parseName } from '@yizheng/pki';
 
 export async function demoContext(store: Store, clock: Clock): Promise<IssuanceContext & MediaContext> {
   const context: IssuanceContext & MediaContext = {
@@ -30,4 +32,9 @@ export async function demoContext(store: Store, clock: Clock): Promise<IssuanceC
     await saveProfile(store, clock, id, id, definition, 'op');
   await publishFeeSchedule(context, DEMO_FEE_ITEMS, 'op');
   return context;
+}
+
+/** A PKCS#10 request (DER) for `C=CN,CN=<name>` with a fresh SM2 key, as a legal person's tool makes it. */
+export function csrDer(name = '杭州某某科技有限公司'): Uint8Array {
+  return buildCertificationRequest({ subject: parseName(`C=CN,CN=${name}`) }, Sm2PrivateKey.generate()).der;
 }
