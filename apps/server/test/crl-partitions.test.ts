@@ -1,0 +1,110 @@
+/**
+ * Partition CRLs over HTTP (R5 "plus partitions if the CA is configured with them"): a CA with two
+ * partitions serves `/crl/{ca}-p{n}.crl` — the URL its certificates name — with the caching
+ * headers of the full CRL, the bytes the store holds, and 304 for a matching ETag; the full CRL
+ * stays at `/crl/{ca}.crl`; a partition the CA does not have is 404.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Sm2PrivateKey } from '@yizheng/gm';
+import { buildCertificationRequest, parseCrl, parseName, readExtension } from '@yizheng/pki';
+import {
+  FixedClock,
+  type IssuedPair,
+  bootstrapDemo,
+  configureCrlPartitions,
+  issueCrl,
+  issueDual,
+  loadProfile,
+  partitionUrlTemplate,
+  revokeCertificate,
+} from '@yizheng/core';
+import {
+  DEFAULT_CONFIG,
+  type Platform,
+  type YizhengServer,
+  buildServer,
+  openPlatform,
+} from '../src/index.js';
+
+describe('partition CRLs over HTTP', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yz-partitions-'));
+  let platform: Platform;
+  let server: YizhengServer;
+  let caId: string;
+  const clock = new FixedClock('2026-03-01T00:00:00Z');
+
+  beforeAll(async () => {
+    platform = await openPlatform({ dataDir: dir, note: () => undefined, clock });
+    server = await buildServer(platform, DEFAULT_CONFIG, { logger: false });
+    caId = (await bootstrapDemo(platform, { actor: 'test', baseUrl: 'http://localhost:8080', pool: 4 })).ca
+      .record.id;
+    const profile = await loadProfile(platform.store, 'legal-person-sign');
+    await configureCrlPartitions(platform, {
+      caId,
+      count: 2,
+      urls: profile.definition.crlUrls.map(partitionUrlTemplate),
+      actor: 'test',
+    });
+  });
+  afterAll(async () => {
+    await server?.app.close();
+    await platform?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const issuePair = (): Promise<IssuedPair> =>
+    issueDual(platform, {
+      request: buildCertificationRequest(
+        { subject: parseName('C=CN,CN=杭州某某科技有限公司') },
+        Sm2PrivateKey.generate(),
+      ).der,
+      legalPerson: { uscc: '91330106MA2B3C4D5D', name: '杭州某某科技有限公司' },
+      channel: 'online',
+      actor: 'test',
+    });
+
+  it('ok/R5 each certificate names /crl/{ca}-p{n}.crl; that URL serves its partition’s CRL with ETag, Last-Modified and max-age; 304 on a match', async () => {
+    const pair = await issuePair();
+    await revokeCertificate(platform, { serial: pair.sign.serial, reason: 'keyCompromise', actor: 'test' });
+    const issued = await issueCrl(platform, { caId, actor: 'test' });
+    for (const [record, cert] of [
+      [pair.sign, pair.signCertificate],
+      [pair.enc, pair.encCertificate],
+    ] as const) {
+      const path = `/crl/${caId}-p${record.crlPartition}.crl`;
+      const cdp = readExtension(cert.tbs.extensions, 'cRLDistributionPoints')![0]!.distributionPoint!;
+      expect(cdp.type === 'fullName' && cdp.value.map((n) => n.value)).toEqual([
+        `http://localhost:8080${path}`,
+      ]);
+      const reply = await server.app.inject(path);
+      expect(reply.statusCode).toBe(200);
+      expect(reply.headers['content-type']).toBe('application/pkix-crl');
+      expect(reply.headers.etag).toBe(`"${issued.number}"`);
+      expect(reply.headers['last-modified']).toBe(issued.thisUpdate.toUTCString());
+      expect(reply.headers['cache-control']).toBe('public, max-age=21600, no-transform');
+      const crl = parseCrl(reply.rawPayload);
+      expect(crl.tbs.entries.map((e) => e.serialNumber.toString(16).toUpperCase())).toContain(record.serial);
+      const idp = readExtension(crl.tbs.extensions, 'issuingDistributionPoint')!.distributionPoint!;
+      expect(idp.type === 'fullName' && idp.value.map((n) => n.value)).toEqual([
+        `http://localhost:8080${path}`,
+      ]);
+      const again = await server.app.inject({
+        url: path,
+        headers: { 'if-none-match': reply.headers.etag as string },
+      });
+      expect([again.statusCode, again.rawPayload.length]).toEqual([304, 0]);
+    }
+    const full = await server.app.inject(`/crl/${caId}.crl`);
+    expect(
+      readExtension(parseCrl(full.rawPayload).tbs.extensions, 'issuingDistributionPoint'),
+    ).toBeUndefined();
+  });
+
+  it('error/a partition the CA does not have is a 404 problem', async () => {
+    const missing = await server.app.inject(`/crl/${caId}-p2.crl`);
+    expect([missing.statusCode, missing.json().code]).toEqual([404, 'YZ_ERR_NOT_FOUND']);
+  });
+});
