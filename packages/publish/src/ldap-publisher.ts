@@ -7,7 +7,7 @@
  * |---------------------------------------|----------------------------------------------------------|
  * | `publish.certificate`, `publish.status` of a current certificate (valid, not expired) | its DER in `userCertificate;binary` and its serial in `serialNumber` of `uscc=<USCC>,ou=legal-persons,<base>` (the entry added with everything current when missing), `o`/`cn` the name now |
  * | the same of a revoked, suspended or expired one | exactly those two values removed; the other certificates stay |
- * | `publish.crl`                          | `cn=<CA id>,ou=CA,<base>` holds the CA certificate and the newest full and delta CRL |
+ * | `publish.crl`                          | `cn=<CA id>,ou=CA,<base>` holds the CA certificate and the newest full and delta CRL; `cn=<CA id>-p<n>,ou=CA,<base>` each CRL partition's newest CRL |
  *
  * A job reads the store when it runs, not what was true when it was written, so jobs may run late,
  * twice or out of order and the directory still ends up as the store says: adding a value that is
@@ -15,7 +15,15 @@
  * success. Missing `ou=` containers (and an `o=` base) are created. Any other refusal, and every
  * network failure or timeout, is a `PublishError` for the outbox worker to retry later.
  */
-import { type Clock, type CertificateRecord, type OutboxJob, type Store, latestCrl } from '@yizheng/core';
+import {
+  type Clock,
+  type CertificateRecord,
+  type OutboxJob,
+  type Store,
+  latestCrl,
+  loadCrlPartitioning,
+  partitionCrlKey,
+} from '@yizheng/core';
 import {
   type DirectoryEntry,
   LdapClient,
@@ -171,6 +179,20 @@ export class LdapPublisher {
       name,
       values: entry.attributes.get(name) ?? [],
     }));
+    await this.replaceOrCreate(entry, changes);
+    const partitioning = await loadCrlPartitioning(store.read, caId);
+    for (let n = 0; n < (partitioning?.count ?? 0); n++) {
+      const crl = await latestCrl(store, partitionCrlKey(caId, n), 'full');
+      const partition = this.options.tree.partitionEntry(caId, n, crl?.der);
+      const name = 'certificateRevocationList;binary';
+      await this.replaceOrCreate(partition, [
+        { operation: 'replace', name, values: partition.attributes.get(name) ?? [] },
+      ]);
+    }
+  }
+
+  /** Applies `changes` to `entry.dn`, or adds `entry` under ou=CA when the directory lacks it. */
+  private async replaceOrCreate(entry: DirectoryEntry, changes: ModifyChange[]): Promise<void> {
     const result = await this.call((client) => client.modify(entry.dn, changes));
     if (result.resultCode === ResultCode.noSuchObject)
       return this.create(entry, this.options.tree.caContainerDn);

@@ -20,8 +20,11 @@ import {
   type IssuanceContext,
   type IssuedPair,
   type OutboxJob,
+  configureCrlPartitions,
   issueCrl,
   issueDual,
+  latestCrl,
+  partitionCrlKey,
   revokeCertificate,
 } from '@yizheng/core';
 import { LdapClient, ResultCode } from '@yizheng/ldap';
@@ -201,6 +204,38 @@ describe.each(STORE_KINDS)('LdapPublisher and OutboxWorker with slapd, on %s', (
     expect(value('certificateRevocationList;binary')).toBe(toHex(full.der));
     expect(value('deltaRevocationList;binary')).toBe(toHex(delta.der));
     expect(value('cACertificate;binary')).toBe(toHex((await t.store.read.getCa(caId))!.certificateDer!));
+  });
+
+  it('ok/R5 CRL partitions: each partition’s newest CRL lands on cn=<ca>-p<n>,ou=CA (cRLDistributionPoint), replaced on the next issue', async () => {
+    const caId = (await t.store.read.listCas())[0]!.id;
+    await configureCrlPartitions(context, {
+      caId,
+      count: 2,
+      urls: [`http://ca.example.cn/crl/${caId}-p{n}.crl`],
+      actor: 'op',
+    });
+    const pair = await issue(HANGZHOU, '杭州某某科技有限公司');
+    await issueCrl(context, { caId, actor: 'op' });
+    await drain();
+    await revokeCertificate(context, { serial: pair.sign.serial, actor: 'op', reason: 'keyCompromise' });
+    clock.set('2026-03-01T00:05:00Z');
+    await issueCrl(context, { caId, actor: 'op' });
+    await drain();
+    const client = await LdapClient.connect(slapd.port);
+    try {
+      for (const n of [0, 1]) {
+        const { entries } = await client.search({ baseDn: tree.partitionDn(caId, n), scope: 'base' });
+        const crl = (await latestCrl(t.store, partitionCrlKey(caId, n), 'full'))!;
+        expect(entries[0]!.attributes.get('objectClass')!.map((v) => new TextDecoder().decode(v))).toContain(
+          'cRLDistributionPoint',
+        );
+        expect(entries[0]!.attributes.get('certificateRevocationList;binary')!.map(toHex)).toEqual([
+          toHex(crl.der),
+        ]);
+      }
+    } finally {
+      client.close();
+    }
   });
 
   it('ok/jobs run twice or out of order leave the directory as the store says', async () => {
