@@ -5,6 +5,7 @@
  * expected, and the server does not start.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { DirectoryTree, parseLdapUrl } from '@yizheng/publish';
@@ -31,6 +32,12 @@ export const ServerConfigSchema = Type.Object(
       Type.Literal('trace'),
       Type.Literal('silent'),
     ]),
+    /**
+     * Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, IPv4 or IPv6); absent:
+     * none, the peer's address is the client's. Per-address login and unlock limits count the
+     * address this yields.
+     */
+    trustProxy: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 64 })),
     /** Largest request body, bytes. */
     bodyLimit: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
     crl: Type.Object(
@@ -153,6 +160,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Layer {
     databaseUrl: env.DATABASE_URL || undefined,
     schema: env.YIZHENG_DB_SCHEMA || undefined,
     logLevel: env.YIZHENG_LOG_LEVEL,
+    trustProxy: env.YIZHENG_TRUST_PROXY
+      ? env.YIZHENG_TRUST_PROXY.split(',')
+          .map((a) => a.trim())
+          .filter((a) => a !== '')
+      : undefined,
   };
   const crl = {
     fullIntervalMinutes: integer(env.YIZHENG_CRL_FULL_MINUTES),
@@ -220,6 +232,19 @@ function ldapProblems(config: ServerConfig): string[] {
   return problems;
 }
 
+/** A trusted proxy entry: an IPv4 or IPv6 address, or one with a /prefix in its family's range. */
+function proxyProblem(entry: string): string | undefined {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined)
+    return `${JSON.stringify(entry)} is not an IP address or CIDR (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8)`;
+  if (prefix === undefined) return undefined;
+  const bits = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > bits)
+    return `${JSON.stringify(entry)}: the prefix length must be 0..${bits}`;
+  return undefined;
+}
+
 /** Builds and checks the configuration; a bad one is `YZ_ERR_CONFIG` listing every problem. */
 export function loadConfig(
   sources: { file?: string; env?: NodeJS.ProcessEnv; options?: Layer } = {},
@@ -247,6 +272,11 @@ export function loadConfig(
   if (problems.length === 0 && config.crl.nextUpdateHours * 60 <= config.crl.fullIntervalMinutes)
     problems.push('/crl/nextUpdateHours: must be longer than crl.fullIntervalMinutes');
   if (problems.length === 0) problems.push(...ldapProblems(config));
+  if (problems.length === 0)
+    for (const [i, entry] of (config.trustProxy ?? []).entries()) {
+      const problem = proxyProblem(entry);
+      if (problem) problems.push(`/trustProxy/${i}: ${problem}`);
+    }
   if (problems.length > 0)
     throw new ServerError('YZ_ERR_CONFIG', `invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
