@@ -89,6 +89,8 @@ export const ServerConfigSchema = Type.Object(
           retryMaxMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
           /** Longest a connect or one LDAP operation may take. */
           timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000 }),
+          /** How often expired certificates are queued for removal from the directory (R7). */
+          expirySweepMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
         },
         { additionalProperties: false },
       ),
@@ -127,6 +129,7 @@ export const DEFAULT_LDAP_PUBLISH: Omit<LdapPublishConfig, 'url' | 'bindDn' | 'b
   retryMinMs: 1000,
   retryMaxMs: 60_000,
   timeoutMs: 5000,
+  expirySweepMinutes: 10,
 };
 
 type Layer = Partial<Omit<ServerConfig, 'crl' | 'ocsp' | 'ldap' | 'ldapPublish'>> & {

@@ -194,6 +194,7 @@ describe('startServer: LDAP settings', () => {
       retryMinMs: 1000,
       retryMaxMs: 60_000,
       timeoutMs: 5000,
+      expirySweepMinutes: 10,
     });
     const problems = (layers: Parameters<typeof loadConfig>[0]): string => {
       try {
@@ -241,6 +242,7 @@ describe('startServer: LDAP settings', () => {
         retryMinMs: 1000,
         retryMaxMs: 60_000,
         timeoutMs: 5000,
+        expirySweepMinutes: 10,
       },
     });
     const lines: string[] = [];
@@ -271,6 +273,7 @@ describe('startServer: LDAP settings', () => {
           retryMinMs: 100,
           retryMaxMs: 1000,
           timeoutMs: 2000,
+          expirySweepMinutes: 10,
         },
       }),
       {

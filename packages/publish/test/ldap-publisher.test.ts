@@ -26,6 +26,7 @@ import {
   latestCrl,
   partitionCrlKey,
   revokeCertificate,
+  sweepExpiredCertificates,
 } from '@yizheng/core';
 import { LdapClient, ResultCode } from '@yizheng/ldap';
 import {
@@ -137,6 +138,7 @@ describe.each(STORE_KINDS)('LdapPublisher and OutboxWorker with slapd, on %s', (
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   // a fresh slapd and store per case: the publisher starts from an empty directory each time
   beforeEach(async () => {
+    clock.set('2026-03-01T00:00:00Z');
     slapd = await Slapd.start();
     t = await openTestStore(kind);
     context = await demoContext(t.store, clock);
@@ -236,6 +238,36 @@ describe.each(STORE_KINDS)('LdapPublisher and OutboxWorker with slapd, on %s', (
     } finally {
       client.close();
     }
+  });
+
+  it('ok/R7 expired certificates leave the directory: the sweep enqueues their value deletions once; the holder’s current pair stays', async () => {
+    const expiring = await issue(HANGZHOU, '杭州某某科技有限公司');
+    clock.set('2027-01-01T00:00:00Z');
+    const current = await issue(HANGZHOU, '杭州某某科技有限公司');
+    await drain();
+    expect((await published()).get(HANGZHOU)!.serials).toHaveLength(4);
+    // nothing has expired yet: the sweep enqueues nothing
+    expect(await sweepExpiredCertificates({ store: t.store, clock })).toEqual({
+      status: 'swept',
+      enqueued: 0,
+    });
+    clock.set(new Date(expiring.sign.notAfter.getTime() + 1000));
+    expect(await sweepExpiredCertificates({ store: t.store, clock }, { batchSize: 1 })).toEqual({
+      status: 'swept',
+      enqueued: 2,
+    });
+    await drain();
+    const after = await published();
+    expect(after.get(HANGZHOU)!.serials).toEqual([current.sign.serial, current.enc.serial].sort());
+    expect(after).toEqual(await storeState());
+    // idempotent: a second sweep finds nothing new; the certificates stay on record (R7)
+    expect(await sweepExpiredCertificates({ store: t.store, clock })).toEqual({
+      status: 'swept',
+      enqueued: 0,
+    });
+    expect((await t.store.read.getCertificate(expiring.sign.caId, expiring.sign.serial))?.status).toBe(
+      'valid',
+    );
   });
 
   it('ok/jobs run twice or out of order leave the directory as the store says', async () => {
