@@ -4,6 +4,7 @@
  * against one schema at start; every problem is reported at once, by field, with what is
  * expected, and the server does not start.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { Type, type Static } from 'typebox';
@@ -76,7 +77,9 @@ export const ServerConfigSchema = Type.Object(
     ldapPublish: Type.Optional(
       Type.Object(
         {
-          url: Type.String({ pattern: '^ldap://\\S+$' }),
+          url: Type.String({ pattern: '^ldaps?://\\S+$' }),
+          /** With ldaps://: a PEM file of the CA certificate(s) the directory's certificate must chain to. */
+          caFile: Type.Optional(Type.String({ minLength: 1 })),
           bindDn: Type.String({ minLength: 1 }),
           /** The external directory's base: entries go under `ou=CA` and `ou=legal-persons` of it. */
           baseDn: Type.String({ minLength: 1 }),
@@ -188,6 +191,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Layer {
     url: env.YIZHENG_LDAP_PUBLISH_URL || undefined,
     bindDn: env.YIZHENG_LDAP_PUBLISH_BIND_DN || undefined,
     baseDn: env.YIZHENG_LDAP_PUBLISH_BASE_DN || undefined,
+    caFile: env.YIZHENG_LDAP_PUBLISH_CA_FILE || undefined,
   };
   if (Object.values(ldapPublish).some((v) => v !== undefined)) layer.ldapPublish = ldapPublish;
   return layer as Layer;
@@ -214,6 +218,31 @@ function merge(base: ServerConfig, layer: Layer): ServerConfig {
   } as ServerConfig;
 }
 
+/**
+ * The PEM CA bundle the publisher trusts for ldaps://, read and checked: at least one
+ * certificate, each one parseable (a clear message at start instead of a TLS failure later).
+ */
+export function readCaBundle(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new Error(`${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new Error(`${file}: certificate ${i + 1} does not parse`);
+    }
+  }
+  return text;
+}
+
 /** Problems the schema cannot see: DNs and URLs that do not parse, a back-off upside down. */
 function ldapProblems(config: ServerConfig): string[] {
   const problems: string[] = [];
@@ -231,6 +260,11 @@ function ldapProblems(config: ServerConfig): string[] {
     check('/ldapPublish/baseDn', () => new DirectoryTree(publish.baseDn));
     if (publish.retryMinMs > publish.retryMaxMs)
       problems.push('/ldapPublish/retryMaxMs: must not be shorter than retryMinMs');
+    if (publish.caFile !== undefined) {
+      if (!publish.url.startsWith('ldaps://'))
+        problems.push('/ldapPublish/caFile: only used with an ldaps:// URL (TLS to the directory)');
+      else check('/ldapPublish/caFile', () => readCaBundle(publish.caFile!));
+    }
   }
   return problems;
 }

@@ -20,7 +20,7 @@ import {
 } from '@yizheng/publish';
 import type { FastifyBaseLogger } from 'fastify';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { ServerConfig } from './config.js';
+import { type ServerConfig, readCaBundle } from './config.js';
 import { ServerError } from './errors.js';
 import type { Platform } from './platform.js';
 
@@ -89,6 +89,7 @@ export function startPublisher(
     password,
     tree: new DirectoryTree(settings.baseDn),
     timeoutMs: settings.timeoutMs,
+    ...(settings.caFile !== undefined ? { ca: readCaBundle(settings.caFile) } : {}),
   });
   const jobs = new Counter({
     name: 'yizheng_ldap_publish_jobs_total',

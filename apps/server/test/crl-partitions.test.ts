@@ -8,15 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sm2PrivateKey } from '@yizheng/gm';
-import { buildCertificationRequest, parseCrl, parseName, readExtension } from '@yizheng/pki';
+import { parseCrl, readExtension } from '@yizheng/pki';
 import {
   FixedClock,
   type IssuedPair,
   bootstrapDemo,
   configureCrlPartitions,
   issueCrl,
-  issueDual,
   loadProfile,
   partitionUrlTemplate,
   revokeCertificate,
@@ -28,6 +26,7 @@ import {
   buildServer,
   openPlatform,
 } from '../src/index.js';
+import { issueTestPair } from '../../../tools/test-support/core-context.js';
 
 describe('partition CRLs over HTTP', () => {
   const dir = mkdtempSync(join(tmpdir(), 'yz-partitions-'));
@@ -55,16 +54,7 @@ describe('partition CRLs over HTTP', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const issuePair = (): Promise<IssuedPair> =>
-    issueDual(platform, {
-      request: buildCertificationRequest(
-        { subject: parseName('C=CN,CN=杭州某某科技有限公司') },
-        Sm2PrivateKey.generate(),
-      ).der,
-      legalPerson: { uscc: '91330106MA2B3C4D5D', name: '杭州某某科技有限公司' },
-      channel: 'online',
-      actor: 'test',
-    });
+  const issuePair = (): Promise<IssuedPair> => issueTestPair(platform);
 
   it('ok/R5 each certificate names /crl/{ca}-p{n}.crl; that URL serves its partition’s CRL with ETag, Last-Modified and max-age; 304 on a match', async () => {
     const pair = await issuePair();

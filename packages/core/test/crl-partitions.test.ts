@@ -7,17 +7,14 @@
  * certificate revoked through its partition CRL, and out of scope through another partition's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sm2PrivateKey } from '@yizheng/gm';
 import {
   type Certificate,
   type Crl,
   Oid,
-  buildCertificationRequest,
   certificatePublicKey,
   crlRevocationSource,
   parseCertificate,
   parseCrl,
-  parseName,
   readExtension,
   validatePath,
   verifyCrlSignature,
@@ -30,7 +27,6 @@ import {
   type IssuedPair,
   configureCrlPartitions,
   issueCrl,
-  issueDual,
   latestCrl,
   partitionCrlKey,
   partitionUrlTemplate,
@@ -38,14 +34,7 @@ import {
 } from '../src/index.js';
 import { STORE_KINDS, type TestStore, openTestStore } from '../../../tools/test-support/stores.js';
 import { bcHex, runBc } from '../../../tools/test-support/bc.js';
-import { demoContext } from '../../../tools/test-support/core-context.js';
-
-function csr(): Uint8Array {
-  return buildCertificationRequest(
-    { subject: parseName('C=CN,CN=杭州某某科技有限公司') },
-    Sm2PrivateKey.generate(),
-  ).der;
-}
+import { demoContext, issueTestPair } from '../../../tools/test-support/core-context.js';
 
 const uris = (names: readonly { type: string; value: unknown }[] | undefined): string[] =>
   (names ?? []).filter((n) => n.type === 'uri').map((n) => n.value as string);
@@ -67,13 +56,7 @@ describe.each(STORE_KINDS)('CRL partitions on %s', (kind) => {
   const clock = new FixedClock('2026-03-01T00:00:00Z');
   let urls: string[];
   const url = (n: number) => urls.map((u) => u.replace('{n}', String(n)));
-  const issue = (): Promise<IssuedPair> =>
-    issueDual(context, {
-      request: csr(),
-      legalPerson: { uscc: '91330106MA2B3C4D5D', name: '杭州某某科技有限公司' },
-      channel: 'counter',
-      actor: 'op',
-    });
+  const issue = (): Promise<IssuedPair> => issueTestPair(context);
   const partitionCrl = async (n: number): Promise<Crl> =>
     parseCrl((await latestCrl(t.store, partitionCrlKey(caId, n), 'full'))!.der);
 

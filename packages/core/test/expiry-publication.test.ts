@@ -6,14 +6,11 @@
  * schema sweep one at a time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sm2PrivateKey } from '@yizheng/gm';
-import { buildCertificationRequest, parseName } from '@yizheng/pki';
 import {
   FixedClock,
   type IssuanceContext,
   type IssuedPair,
   type Store,
-  issueDual,
   revokeCertificate,
   sweepExpiredCertificates,
 } from '../src/index.js';
@@ -24,7 +21,7 @@ import {
   type TestStore,
   openTestStore,
 } from '../../../tools/test-support/stores.js';
-import { demoContext } from '../../../tools/test-support/core-context.js';
+import { demoContext, issueTestPair } from '../../../tools/test-support/core-context.js';
 import { holdSingletonLock } from '../../../tools/test-support/singleton-lock.js';
 
 const DAY = 86_400_000;
@@ -37,16 +34,7 @@ describe.each(STORE_KINDS)('expiry sweep on %s', (kind) => {
   let later: IssuedPair;
   let revoked: IssuedPair;
 
-  const issue = (): Promise<IssuedPair> =>
-    issueDual(context, {
-      request: buildCertificationRequest(
-        { subject: parseName('C=CN,CN=杭州某某科技有限公司') },
-        Sm2PrivateKey.generate(),
-      ).der,
-      legalPerson: { uscc: '91330106MA2B3C4D5D', name: '杭州某某科技有限公司' },
-      channel: 'counter',
-      actor: 'op',
-    });
+  const issue = (): Promise<IssuedPair> => issueTestPair(context);
   /** Serials of the expiry jobs pending, sorted. */
   const expiryJobs = async (): Promise<string[]> =>
     (await t.store.read.pendingOutboxOf(['publish.status'], 1000))

@@ -10,7 +10,8 @@
  * const { entries } = await client.search({ baseDn: 'o=Yizheng Demo CA,c=CN', filter: '(uscc=91330106MA2B3C4D5D)' });
  * client.close();
  */
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
+import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import type { Filter } from './filter.js';
 import { messageLength, type BerNode } from './rfc4511-ber.js';
 import { encodeMessage, type Control, type LdapResult } from './rfc4511-message.js';
@@ -86,14 +87,21 @@ export class LdapClient {
     );
   }
 
-  /** Connects to `host:port`; with `timeoutMs`, gives up (rejects) when that passes first. */
+  /**
+   * Connects to `host:port`; with `timeoutMs`, gives up (rejects) when that passes first. With
+   * `tls` the connection is LDAP over TLS (`ldaps://`, RFC 8314 practice): the server's
+   * certificate is checked against `tls.ca` (or the system's CAs) and the host name, and a
+   * certificate that does not verify rejects with Node's TLS error (its `code` says why).
+   */
   static connect(
     port: number,
     host = '127.0.0.1',
-    options: { timeoutMs?: number } = {},
+    options: { timeoutMs?: number; tls?: ConnectionOptions } = {},
   ): Promise<LdapClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ port, host });
+      const socket = options.tls
+        ? tlsConnect({ port, host, ...(isIP(host) ? {} : { servername: host }), ...options.tls })
+        : connect({ port, host });
       const timer =
         options.timeoutMs === undefined
           ? undefined
@@ -106,7 +114,7 @@ export class LdapClient {
         reject(error);
       };
       socket.once('error', onError);
-      socket.once('connect', () => {
+      socket.once(options.tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.off('error', onError);
         resolve(new LdapClient(socket));

@@ -40,8 +40,10 @@ export const LDAP_PUBLISH_KINDS: readonly string[] = ['publish.certificate', 'pu
 
 /** Where and as whom the publisher writes. */
 export interface LdapPublisherOptions {
-  /** `ldap://host[:port]` of the external directory (port 389 by default). */
+  /** `ldap://host[:port]` (389) or `ldaps://host[:port]` (636) of the external directory. */
   readonly url: string;
+  /** With ldaps: the CA certificates (PEM) that the directory's certificate must chain to (default: the system's). */
+  readonly ca?: string;
   readonly bindDn: string;
   readonly password: string;
   /** The tree under the directory's own base DN (`new DirectoryTree('o=…,c=CN')`). */
@@ -51,7 +53,8 @@ export interface LdapPublisherOptions {
 }
 
 /**
- * Publication did not happen: `reason` is `unreachable` (connect, network, timeout) or the name of
+ * Publication did not happen: `reason` is `unreachable` (connect, network, timeout),
+ * `untrustedCertificate` (ldaps: the directory's certificate did not verify) or the name of
  * the LDAP result code the directory refused with (`insufficientAccessRights`, …).
  */
 export class PublishError extends Error {
@@ -64,14 +67,34 @@ export class PublishError extends Error {
   }
 }
 
-/** `ldap://host:port` → host and port; anything else is a configuration mistake. */
-export function parseLdapUrl(url: string): { host: string; port: number } {
-  const match = /^ldap:\/\/(\[[0-9a-fA-F:.]+\]|[^\s/:[\]]+)(?::(\d{1,5}))?\/?$/.exec(url);
-  const port = Number(match?.[2] ?? 389);
+/**
+ * `ldap://host[:port]` (389) or `ldaps://host[:port]` (636, LDAP over TLS) → host, port and
+ * whether TLS is used; anything else is a configuration mistake.
+ */
+export function parseLdapUrl(url: string): { host: string; port: number; tls: boolean } {
+  const match = /^(ldaps?):\/\/(\[[0-9a-fA-F:.]+\]|[^\s/:[\]]+)(?::(\d{1,5}))?\/?$/.exec(url);
+  const tls = match?.[1] === 'ldaps';
+  const port = Number(match?.[3] ?? (tls ? 636 : 389));
   if (match === null || port < 1 || port > 65535)
-    throw new RangeError(`LDAP URL must be ldap://host[:port], got ${JSON.stringify(url)}`);
-  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+    throw new RangeError(
+      `LDAP URL must be ldap://host[:port] or ldaps://host[:port], got ${JSON.stringify(url)}`,
+    );
+  return { host: match[2]!.replace(/^\[|\]$/g, ''), port, tls };
 }
+
+/** Node's TLS errors that mean the directory's certificate did not verify (or named another host). */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 function requestAttributes(entry: DirectoryEntry): RequestAttribute[] {
   return [...entry.attributes].map(([name, values]) => ({ name, values }));
@@ -87,6 +110,7 @@ const ALREADY = {
 export class LdapPublisher {
   readonly #host: string;
   readonly #port: number;
+  readonly #tls: boolean;
   readonly #timeoutMs: number;
   #client: Promise<LdapClient> | undefined;
 
@@ -94,7 +118,7 @@ export class LdapPublisher {
     private readonly context: { readonly store: Store; readonly clock: Clock },
     private readonly options: LdapPublisherOptions,
   ) {
-    ({ host: this.#host, port: this.#port } = parseLdapUrl(options.url));
+    ({ host: this.#host, port: this.#port, tls: this.#tls } = parseLdapUrl(options.url));
     this.#timeoutMs = options.timeoutMs ?? 5000;
   }
 
@@ -255,6 +279,12 @@ export class LdapPublisher {
     } catch (error) {
       this.close();
       if (error instanceof PublishError) throw error;
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code))
+        throw new PublishError(
+          'untrustedCertificate',
+          `${this.options.url}: the directory's TLS certificate is not trusted (${code}: ${(error as Error).message}); give the CA that issued it in ldapPublish.caFile`,
+        );
       throw new PublishError('unreachable', `${this.options.url}: ${(error as Error).message}`);
     } finally {
       clearTimeout(timer);
@@ -275,7 +305,11 @@ export class LdapPublisher {
   }
 
   private async open(): Promise<LdapClient> {
-    const client = await LdapClient.connect(this.#port, this.#host, { timeoutMs: this.#timeoutMs });
+    const client = await LdapClient.connect(this.#port, this.#host, {
+      timeoutMs: this.#timeoutMs,
+      // ldaps: the certificate must verify against `ca` (or the system's CAs) and name the host
+      ...(this.#tls ? { tls: this.options.ca === undefined ? {} : { ca: this.options.ca } } : {}),
+    });
     const bound = await client.bind(this.options.bindDn, this.options.password);
     if (bound.resultCode === ResultCode.success) return client;
     client.close();
