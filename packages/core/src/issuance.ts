@@ -10,6 +10,7 @@ import { Sm2PublicKey, isGmError, sm3, toHex } from '@yizheng/gm';
 import {
   type Certificate,
   type CertificateIssuer,
+  type Sm2Signer,
   certificatePublicKey,
   encodeCsrResponse,
   formatName,
@@ -104,12 +105,13 @@ export async function loadProfile(
  */
 const issuers = new WeakMap<CaContext, Map<string, CertificateIssuer>>();
 
-async function issuerFor(
+function issuerFor(
   context: CaContext,
   ca: IssuingCa,
+  signer: Sm2Signer,
   profile: { id: string; version: number; definition: ProfileDefinition },
   partition?: { readonly n: number; readonly urls: readonly string[] },
-): Promise<CertificateIssuer> {
+): CertificateIssuer {
   let byKey = issuers.get(context);
   if (!byKey) issuers.set(context, (byKey = new Map()));
   const key =
@@ -117,7 +119,6 @@ async function issuerFor(
     (partition ? `/p${partition.n}/${partition.urls.join(' ')}` : '');
   let issuer = byKey.get(key);
   if (!issuer) {
-    const signer = await context.vault.signer(ca.record.keyRef);
     issuer = prepareIssuer({
       issuer: ca.certificate,
       signer,
@@ -128,21 +129,25 @@ async function issuerFor(
   return issuer;
 }
 
-/** Chooses the prepared issuer for a serial: its CRL partition's when the CA has partitions. */
-type IssuerChoice = (serial: bigint) => Promise<{ issuer: CertificateIssuer; crlPartition: number | null }>;
+/**
+ * Chooses the prepared issuer for a serial: its CRL partition's when the CA has partitions. The
+ * signer is fetched before the issuing transaction (the vault reads the store).
+ */
+type IssuerChoice = (serial: bigint) => { issuer: CertificateIssuer; crlPartition: number | null };
 
 function issuerChoice(
   context: CaContext,
   ca: IssuingCa,
+  signer: Sm2Signer,
   profile: { id: string; version: number; definition: ProfileDefinition },
   partitioning: CrlPartitioning | undefined,
 ): IssuerChoice {
-  return async (serial) => {
+  return (serial) => {
     if (!partitioning || profile.definition.role === 'ocsp')
-      return { issuer: await issuerFor(context, ca, profile), crlPartition: null };
+      return { issuer: issuerFor(context, ca, signer, profile), crlPartition: null };
     const n = partitionOfSerial(serial, partitioning.count);
     const urls = partitionUrls(partitioning, n);
-    return { issuer: await issuerFor(context, ca, profile, { n, urls }), crlPartition: n };
+    return { issuer: issuerFor(context, ca, signer, profile, { n, urls }), crlPartition: n };
   };
 }
 
@@ -247,8 +252,9 @@ export async function issuePair(
   const encProfile = await loadProfile(context.store, input.encProfile ?? 'legal-person-enc');
   // read per issuance, like the CA record: partitions configured on any node apply at once
   const partitioning = await loadCrlPartitioning(context.store.read, ca.record.id);
-  const signIssuer = issuerChoice(context, ca, signProfile, partitioning);
-  const encIssuer = issuerChoice(context, ca, encProfile, partitioning);
+  const signer = await context.vault.signer(ca.record.keyRef);
+  const signIssuer = issuerChoice(context, ca, signer, signProfile, partitioning);
+  const encIssuer = issuerChoice(context, ca, signer, encProfile, partitioning);
 
   for (let attempt = 1; ; attempt++) {
     try {
@@ -339,7 +345,7 @@ async function issueInTransaction(
     new Date(now.getTime() + p.signProfile.definition.validityDays * DAY);
   if (notAfter <= now) throw new CoreError('YZ_ERR_STATE', 'the new pair would already be expired');
   const signSerial = randomSerialNumber();
-  const signIssuer = await p.signIssuer(signSerial);
+  const signIssuer = p.signIssuer(signSerial);
   const signCertificate = signIssuer.issuer.issue({
     serialNumber: signSerial,
     subject: subjectFor(p.signProfile.definition, name),
@@ -355,7 +361,7 @@ async function issueInTransaction(
     certificateSerial: serialHex(encSerial),
   });
   const encKey = Sm2PublicKey.fromBytes(escrow.publicKey);
-  const encIssuer = await p.encIssuer(encSerial);
+  const encIssuer = p.encIssuer(encSerial);
   const encCertificate = encIssuer.issuer.issue({
     serialNumber: encSerial,
     subject: subjectFor(p.encProfile.definition, name),
