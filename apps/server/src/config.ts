@@ -80,6 +80,8 @@ export const ServerConfigSchema = Type.Object(
           url: Type.String({ pattern: '^ldaps?://\\S+$' }),
           /** With ldaps://: a PEM file of the CA certificate(s) the directory's certificate must chain to. */
           caFile: Type.Optional(Type.String({ minLength: 1 })),
+          /** With ldap://: upgrade each connection with StartTLS before binding. */
+          startTls: Type.Optional(Type.Boolean()),
           bindDn: Type.String({ minLength: 1 }),
           /** The external directory's base: entries go under `ou=CA` and `ou=legal-persons` of it. */
           baseDn: Type.String({ minLength: 1 }),
@@ -192,6 +194,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Layer {
     bindDn: env.YIZHENG_LDAP_PUBLISH_BIND_DN || undefined,
     baseDn: env.YIZHENG_LDAP_PUBLISH_BASE_DN || undefined,
     caFile: env.YIZHENG_LDAP_PUBLISH_CA_FILE || undefined,
+    startTls: boolean(env.YIZHENG_LDAP_PUBLISH_START_TLS),
   };
   if (Object.values(ldapPublish).some((v) => v !== undefined)) layer.ldapPublish = ldapPublish;
   return layer as Layer;
@@ -260,9 +263,14 @@ function ldapProblems(config: ServerConfig): string[] {
     check('/ldapPublish/baseDn', () => new DirectoryTree(publish.baseDn));
     if (publish.retryMinMs > publish.retryMaxMs)
       problems.push('/ldapPublish/retryMaxMs: must not be shorter than retryMinMs');
+    const ldaps = publish.url.startsWith('ldaps://');
+    if (publish.startTls && ldaps)
+      problems.push('/ldapPublish/startTls: an ldaps:// URL is TLS already; StartTLS is for ldap://');
     if (publish.caFile !== undefined) {
-      if (!publish.url.startsWith('ldaps://'))
-        problems.push('/ldapPublish/caFile: only used with an ldaps:// URL (TLS to the directory)');
+      if (!ldaps && !publish.startTls)
+        problems.push(
+          '/ldapPublish/caFile: only used with TLS to the directory (an ldaps:// URL or startTls)',
+        );
       else check('/ldapPublish/caFile', () => readCaBundle(publish.caFile!));
     }
   }

@@ -90,6 +90,7 @@ export function startPublisher(
     tree: new DirectoryTree(settings.baseDn),
     timeoutMs: settings.timeoutMs,
     ...(settings.caFile !== undefined ? { ca: readCaBundle(settings.caFile) } : {}),
+    ...(settings.startTls ? { startTls: true } : {}),
   });
   const jobs = new Counter({
     name: 'yizheng_ldap_publish_jobs_total',

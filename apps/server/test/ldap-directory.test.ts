@@ -248,7 +248,19 @@ describe('startServer: LDAP settings', () => {
       });
       const refusal = (change: Record<string, string>) => () => loadConfig({ env: { ...env, ...change } });
       expect(refusal({ YIZHENG_LDAP_PUBLISH_URL: 'ldap://ldap.example.cn' })).toThrow(
-        /\/ldapPublish\/caFile: only used with an ldaps:\/\/ URL/,
+        /\/ldapPublish\/caFile: only used with TLS to the directory/,
+      );
+      expect(
+        loadConfig({
+          env: {
+            ...env,
+            YIZHENG_LDAP_PUBLISH_URL: 'ldap://ldap.example.cn',
+            YIZHENG_LDAP_PUBLISH_START_TLS: 'true',
+          },
+        }).ldapPublish,
+      ).toMatchObject({ startTls: true, caFile: certFile });
+      expect(refusal({ YIZHENG_LDAP_PUBLISH_START_TLS: 'true' })).toThrow(
+        /\/ldapPublish\/startTls: an ldaps:\/\/ URL is TLS already/,
       );
       expect(refusal({ YIZHENG_LDAP_PUBLISH_CA_FILE: join(dir, 'missing.pem') })).toThrow(
         /\/ldapPublish\/caFile: cannot read .*missing\.pem: ENOENT/,

@@ -62,6 +62,9 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** The StartTLS extended operation (RFC 4511 §4.14.1). */
+const START_TLS_OID = '1.3.6.1.4.1.1466.20037';
+
 /** Responses are trusted more than requests, but still bounded. */
 const MAX_RESPONSE_BYTES = 64 << 20;
 
@@ -74,9 +77,9 @@ export class LdapClient {
   /** Resolves when the connection has closed. */
   readonly closed: Promise<void>;
 
-  private constructor(private readonly socket: Socket) {
+  private constructor(private socket: Socket) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('data', this.onChunk);
     socket.on('error', () => undefined);
     this.closed = new Promise((resolve) =>
       socket.once('close', () => {
@@ -120,6 +123,39 @@ export class LdapClient {
         resolve(new LdapClient(socket));
       });
     });
+  }
+
+  private readonly onChunk = (chunk: Buffer): void => this.onData(chunk);
+
+  /**
+   * StartTLS (RFC 4511 §4.14, RFC 4513 §3): asks the server to start TLS on this connection and,
+   * when it answers success, continues over TLS with `tls` (the server's certificate checked as
+   * for `connect`). Resolves with the server's result; a refusal (not success) leaves the
+   * connection as it was. A certificate that does not verify rejects with Node's TLS error.
+   */
+  async startTls(tls: ConnectionOptions & { host?: string }): Promise<LdapResult> {
+    const result = resultOf(await this.extended(START_TLS_OID));
+    if (result.resultCode !== 0) return result;
+    const plain = this.socket;
+    plain.off('data', this.onChunk);
+    const { host, ...options } = tls;
+    const secure = tlsConnect({
+      socket: plain,
+      ...(host !== undefined && isIP(host) === 0 ? { servername: host } : {}),
+      ...(host !== undefined ? { host } : {}),
+      ...options,
+    });
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', resolve);
+      secure.once('error', (error) => {
+        plain.destroy();
+        reject(error);
+      });
+    });
+    secure.on('data', this.onChunk);
+    secure.on('error', () => undefined);
+    this.socket = secure;
+    return result;
   }
 
   private onData(chunk: Buffer): void {

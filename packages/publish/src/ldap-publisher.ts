@@ -42,8 +42,10 @@ export const LDAP_PUBLISH_KINDS: readonly string[] = ['publish.certificate', 'pu
 export interface LdapPublisherOptions {
   /** `ldap://host[:port]` (389) or `ldaps://host[:port]` (636) of the external directory. */
   readonly url: string;
-  /** With ldaps: the CA certificates (PEM) that the directory's certificate must chain to (default: the system's). */
+  /** With TLS: the CA certificates (PEM) that the directory's certificate must chain to (default: the system's). */
   readonly ca?: string;
+  /** With an ldap:// URL: upgrade the connection with StartTLS before binding (RFC 4513 §3). */
+  readonly startTls?: boolean;
   readonly bindDn: string;
   readonly password: string;
   /** The tree under the directory's own base DN (`new DirectoryTree('o=…,c=CN')`). */
@@ -54,7 +56,7 @@ export interface LdapPublisherOptions {
 
 /**
  * Publication did not happen: `reason` is `unreachable` (connect, network, timeout),
- * `untrustedCertificate` (ldaps: the directory's certificate did not verify) or the name of
+ * `untrustedCertificate` (TLS: the directory's certificate did not verify) or the name of
  * the LDAP result code the directory refused with (`insufficientAccessRights`, …).
  */
 export class PublishError extends Error {
@@ -305,11 +307,23 @@ export class LdapPublisher {
   }
 
   private async open(): Promise<LdapClient> {
+    // TLS: the certificate must verify against `ca` (or the system's CAs) and name the host
+    const tls = this.options.ca === undefined ? {} : { ca: this.options.ca };
     const client = await LdapClient.connect(this.#port, this.#host, {
       timeoutMs: this.#timeoutMs,
-      // ldaps: the certificate must verify against `ca` (or the system's CAs) and name the host
-      ...(this.#tls ? { tls: this.options.ca === undefined ? {} : { ca: this.options.ca } } : {}),
+      ...(this.#tls ? { tls } : {}),
     });
+    if (this.options.startTls && !this.#tls) {
+      const started = await client.startTls({ ...tls, host: this.#host });
+      if (started.resultCode !== ResultCode.success) {
+        client.close();
+        const reason = resultCodeName(started.resultCode);
+        throw new PublishError(
+          reason,
+          `${this.options.url} refused StartTLS: ${reason} ${started.diagnosticMessage}`.trim(),
+        );
+      }
+    }
     const bound = await client.bind(this.options.bindDn, this.options.password);
     if (bound.resultCode === ResultCode.success) return client;
     client.close();

@@ -3,7 +3,8 @@
  * with `openssl req -x509` (EC P-256, subjectAltName IP:127.0.0.1): with that certificate as the
  * CA bundle the pair is published; with another CA (or none, the system's) the connection is
  * refused as `untrustedCertificate`, the job stays pending while issuance goes on, and once the
- * right bundle is configured publication catches up. TLS is transport only, so the store is SQLite.
+ * right bundle is configured publication catches up; the same with StartTLS on the ldap:// port.
+ * TLS is transport only, so the store is SQLite.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,11 +54,12 @@ describe('LdapPublisher over ldaps:// with slapd', () => {
   });
 
   const issue = (): Promise<IssuedPair> => issueTestPair(context);
-  const publisherWith = (ca: string | undefined) =>
+  const publisherWith = (ca: string | undefined, startTls = false) =>
     new LdapPublisher(
       { store: t.store, clock },
       {
-        url: slapd.tlsUrl,
+        url: startTls ? slapd.url : slapd.tlsUrl,
+        ...(startTls ? { startTls } : {}),
         bindDn: slapd.rootDn,
         password: slapd.rootPassword,
         tree,
@@ -132,5 +134,19 @@ describe('LdapPublisher over ldaps:// with slapd', () => {
     expect(await published()).toEqual(
       [pair.sign, pair.enc, next.sign, next.enc].map((c) => toHex(c.der)).sort(),
     );
+  });
+
+  it('ok/StartTLS on ldap://: published with the right CA; error/untrustedCertificate with another, the job pending', async () => {
+    const before = await published();
+    const pair = await issue();
+    const refused = await pass(publisherWith(otherCa.pem, true));
+    expect(refused.result.failed).toBe(true);
+    expect(((refused.events[0] as { error: unknown }).error as PublishError).reason).toBe(
+      'untrustedCertificate',
+    );
+    expect((await t.store.read.outboxBacklog(LDAP_PUBLISH_KINDS)).pending).toBe(2);
+    const { result } = await pass(publisherWith(directoryTls.pem, true));
+    expect(result.failed).toBe(false);
+    expect(await published()).toEqual([...before, toHex(pair.sign.der), toHex(pair.enc.der)].sort());
   });
 });
