@@ -8,7 +8,8 @@
  * issuingDistributionPoint naming the URLs that the partition's certificates carry in their
  * cRLDistributionPoints. With a full CRL every partition is re-issued; with a delta CRL only the
  * partitions whose entries changed (and any that has none yet), since a partition has no delta of
- * its own. A partition CRL issued with a delta keeps the latest full CRL's nextUpdate, so it stays
+ * its own; "changed" compares an SM3 fingerprint of the entries with the previous partition CRL's,
+ * kept in memory per CRL number, so an unchanged partition costs no parse. A partition CRL issued with a delta keeps the latest full CRL's nextUpdate, so it stays
  * valid until the next full round re-issues it.
  */
 import { sm3, toHex } from '@yizheng/gm';
@@ -49,16 +50,36 @@ export interface PartitionIssued {
 
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
-function sameEntries(previous: Uint8Array, entries: readonly RevokedEntry[]): boolean {
-  const before = parseCrl(previous).tbs.entries;
-  if (before.length !== entries.length) return false;
-  const bySerial = new Map(before.map((e) => [e.serialNumber, e]));
-  return entries.every((e) => {
-    const b = bySerial.get(e.serialNumber);
-    return (
-      b !== undefined && b.reason === e.reason && seconds(b.revocationDate) === seconds(e.revocationDate)
-    );
-  });
+/** SM3 over the entries in serial order (serial, reason, date to the second): equal sets, equal prints. */
+function fingerprint(
+  entries: readonly Pick<RevokedEntry, 'serialNumber' | 'reason' | 'revocationDate'>[],
+): string {
+  const lines = entries
+    .map((e) => `${e.serialNumber.toString(16)} ${e.reason ?? '-'} ${seconds(e.revocationDate)}`)
+    .sort();
+  return toHex(sm3(new TextEncoder().encode(lines.join('\n'))));
+}
+
+/**
+ * Fingerprints of the latest partition CRLs by `key/number`, so a delta round compares without
+ * parsing the CRLs again; one issued by another node is parsed once.
+ */
+const fingerprints = new Map<string, string>();
+const MAX_FINGERPRINTS = 4096;
+
+function remember(id: string, print: string): string {
+  if (fingerprints.size >= MAX_FINGERPRINTS) fingerprints.clear();
+  fingerprints.set(id, print);
+  return print;
+}
+
+async function previousFingerprint(tx: StoreTx, key: string, number: bigint): Promise<string | undefined> {
+  const id = `${key}/${number}`;
+  const known = fingerprints.get(id);
+  if (known !== undefined) return known;
+  const stored = await tx.getCrlIssue(key, number);
+  if (!stored) return undefined;
+  return remember(id, fingerprint(parseCrl(stored.der).tbs.entries));
 }
 
 /** Issues the partition CRLs that `issue` calls for and stores them; returns what it issued. */
@@ -80,10 +101,14 @@ export async function issuePartitionCrls(
     const entries = byPartition.get(n) ?? [];
     const previous = await tx.latestCrlIssue(key, 'full');
     const nextUpdate = issue.nextUpdate;
-    if (issue.kind === 'delta' && previous) {
-      const stored = await tx.getCrlIssue(key, previous.number);
-      if (stored && sameEntries(stored.der, entries)) continue;
-    }
+    const print = fingerprint(entries);
+    if (
+      issue.kind === 'delta' &&
+      previous &&
+      previous.entries === entries.length &&
+      (await previousFingerprint(tx, key, previous.number)) === print
+    )
+      continue;
     const der = await buildCrl(
       {
         issuer: issue.issuer,
@@ -108,6 +133,8 @@ export async function issuePartitionCrls(
       der,
     });
     await tx.deleteCrlIssuesBefore(key, issue.number);
+    // remembered before commit: a rolled-back issue leaves an unused print behind, nothing worse
+    remember(`${key}/${issue.number}`, print);
     issued.push({ partition: n, entries: entries.length, sm3: toHex(sm3(der)) });
   }
   return issued;
