@@ -16,11 +16,13 @@ import {
   configureCrlPartitions,
   issueCrl,
   loadProfile,
+  partitionCrlKey,
   partitionUrlTemplate,
   revokeCertificate,
 } from '@yizheng/core';
 import {
   DEFAULT_CONFIG,
+  StatusScheduler,
   type Platform,
   type YizhengServer,
   buildServer,
@@ -91,6 +93,39 @@ describe('partition CRLs over HTTP', () => {
     expect(
       readExtension(parseCrl(full.rawPayload).tbs.extensions, 'issuingDistributionPoint'),
     ).toBeUndefined();
+  });
+
+  it('ok/R5 the scheduler re-issues a partition’s CRL within seconds of a revocation in it, and with each scheduled full CRL', async () => {
+    const scheduler = new StatusScheduler(platform, DEFAULT_CONFIG, server.statusWatch, server.app.log, {
+      tickMs: 50,
+      minDeltaGapMs: 0,
+      checkEveryMs: 3_600_000,
+    });
+    clock.advance(7 * 3_600_000);
+    await scheduler.runDue();
+    const full = (await platform.store.read.latestCrlIssue(caId, 'full'))!;
+    for (const n of [0, 1])
+      expect((await platform.store.read.latestCrlIssue(partitionCrlKey(caId, n), 'full'))?.number).toBe(
+        full.number,
+      );
+    scheduler.start();
+    try {
+      clock.advance(1000);
+      const pair = await issuePair();
+      await revokeCertificate(platform, { serial: pair.sign.serial, reason: 'keyCompromise', actor: 'test' });
+      const path = `/crl/${caId}-p${pair.sign.crlPartition}.crl`;
+      const started = performance.now();
+      let entries: string[] = [];
+      while (!entries.includes(pair.sign.serial) && performance.now() - started < 5000) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        entries = parseCrl((await server.app.inject(path)).rawPayload).tbs.entries.map((e) =>
+          e.serialNumber.toString(16).toUpperCase(),
+        );
+      }
+      expect(entries).toContain(pair.sign.serial);
+    } finally {
+      await scheduler.stop();
+    }
   });
 
   it('error/a partition the CA does not have is a 404 problem', async () => {
