@@ -23,7 +23,7 @@ import {
   readExtension,
 } from '@yizheng/pki';
 import { Scratch, openssl } from '../../../tools/test-support/openssl.js';
-import { HANGZHOU, type WebHarness, startWebHarness } from './browser-harness.js';
+import { HANGZHOU, type WebHarness, csr, startWebHarness } from './browser-harness.js';
 
 const PIN = '246810';
 const COUNTER_PASSWORD = 'Xihu-Desk-2026';
@@ -139,7 +139,37 @@ describe('soft certificates in the browser: key, CSR, issuance, envelope, certif
     await installed.getByText('加密密钥已就绪').waitFor();
     expect(await installed.innerText()).toContain(pair.sign.serial);
     expect(await installed.innerText()).toContain(HANGZHOU.name);
+    await page.locator('.ant-message-notice').waitFor({ state: 'detached' });
     await web.shoot(page, 'portal-keys', true);
+  });
+
+  it('ok/the GM/T 0092 CSRResponse opens the same way; a certificate for another key is refused', async () => {
+    const pair = issued.pair as { signCertificate: string; encCertificate: string; csrResponse: string };
+    const importJson = async (json: unknown) => {
+      await row('杭州软证书').getByRole('button', { name: '导入证书' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('textbox').first().fill(JSON.stringify(json));
+      await dialog.getByLabel('PIN 码').fill(PIN);
+      await dialog.getByRole('button', { name: '导入证书' }).click();
+      return dialog;
+    };
+    // another legal person's certificate (another key) must not go into this soft key
+    const other = await web.api('POST', '/applications', counter, {
+      csr: csr(HANGZHOU.name),
+      legalPerson: HANGZHOU,
+    });
+    expect(other.status).toBe(201);
+    let dialog = await importJson(other.json);
+    await dialog.getByRole('alert').filter({ hasText: 'YZ_ERR_SOFTKEY_CERT_MISMATCH' }).waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    dialog = await importJson({
+      signCertificate: pair.signCertificate,
+      encCertificate: pair.encCertificate,
+      encryptedKey: pair.csrResponse,
+    });
+    await dialog.waitFor({ state: 'detached' });
+    await row('杭州软证书').getByText('加密密钥已就绪').waitFor();
   });
 
   it('ok/after a reload, certificate login: a wrong PIN is refused in Chinese, the right one logs the legal person in', async () => {

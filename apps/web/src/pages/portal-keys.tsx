@@ -134,11 +134,11 @@ export function PortalKeysPage() {
         locale={{ emptyText: t('portal.keys.none') }}
         pagination={false}
         columns={[
-          { title: t('portal.keys.label'), dataIndex: 'label' },
+          { title: t('portal.keys.label'), dataIndex: 'label', width: 160 },
           {
             title: t('portal.keys.createdAt'),
             dataIndex: 'createdAt',
-            render: (at: string) => at.slice(0, 10),
+            render: (at: string) => <span style={{ whiteSpace: 'nowrap' }}>{at.slice(0, 10)}</span>,
           },
           {
             title: t('portal.keys.subject'),
@@ -153,7 +153,11 @@ export function PortalKeysPage() {
               ),
           },
           { title: t('portal.keys.serial'), dataIndex: 'serial' },
-          { title: t('portal.keys.notAfter'), dataIndex: 'notAfter' },
+          {
+            title: t('portal.keys.notAfter'),
+            dataIndex: 'notAfter',
+            render: (at?: string) => <span style={{ whiteSpace: 'nowrap' }}>{at}</span>,
+          },
           {
             title: t('portal.keys.actions'),
             render: (_, row) => (

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { loginWithSoftKey } from '../api/portal-session.js';
 import { useI18n } from '../i18n.js';
-import { useLoad } from '../load.js';
+import { ErrorState, Loading, useLoad } from '../load.js';
 import { Shell } from '../shell.js';
 import { listSoftKeys } from '../softkey/index.js';
 import { refusalText } from './portal-errors.js';
@@ -37,14 +37,21 @@ export function PortalLoginPage() {
       setBusy(false);
     }
   };
-  const options = keys.state === 'done' ? keys.value.map((k) => ({ value: k.id, label: k.label })) : [];
+  if (keys.state !== 'done') {
+    return (
+      <Shell nav={PORTAL_KEY_NAV}>
+        {keys.state === 'loading' ? <Loading /> : <ErrorState error={keys.error} />}
+      </Shell>
+    );
+  }
+  const options = keys.value.map((k) => ({ value: k.id, label: k.label }));
   return (
     <Shell nav={PORTAL_KEY_NAV}>
       <Card
         title={<h1 style={{ fontSize: 20, margin: 0 }}>{t('portal.login.title')}</h1>}
         style={{ maxWidth: 460, margin: '48px auto' }}
       >
-        {keys.state === 'done' && options.length === 0 ? (
+        {options.length === 0 ? (
           <Alert type="info" showIcon message={<Link to="/portal/keys">{t('portal.login.noKeys')}</Link>} />
         ) : (
           <Form<Fields>
@@ -53,10 +60,9 @@ export function PortalLoginPage() {
             onFinish={submit}
             requiredMark={false}
             initialValues={{ keyId: options[0]?.value }}
-            key={options[0]?.value ?? 'loading'}
           >
             <Form.Item label={t('portal.login.key')} name="keyId" rules={[{ required: true }]}>
-              <Select options={options} loading={keys.state === 'loading'} />
+              <Select options={options} />
             </Form.Item>
             <Form.Item
               label={t('portal.login.pin')}
