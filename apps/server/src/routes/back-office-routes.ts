@@ -24,7 +24,7 @@ import { ServerError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import type { TypedApp } from '../typed-app.js';
 import { Nullable } from './certificate-views.js';
-import { STAFF_READERS, STATISTICS_READERS } from './route-roles.js';
+import { AUDIT_READERS, STAFF_READERS, STATISTICS_READERS } from './route-roles.js';
 import {
   FeeScheduleView,
   PolicyView,
@@ -249,7 +249,7 @@ export function registerBackOfficeRoutes(app: TypedApp, platform: Platform): voi
   app.get(
     '/audit/verify',
     {
-      config: { access: { roles: ['auditor'] } },
+      config: { access: { roles: AUDIT_READERS } },
       schema: {
         tags: ['back office'],
         summary: 'Verify the audit chain and its latest signed checkpoint 审计日志校验 (R3)',
