@@ -36,6 +36,7 @@ import { registerOperatorRoutes } from './routes/operator-routes.js';
 import { registerRoleRoutes } from './routes/role-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerStatisticsRoutes } from './routes/statistics-routes.js';
+import { registerWorkBadgeRoutes } from './routes/work-badge-routes.js';
 
 export interface YizhengServer {
   readonly app: FastifyInstance;
@@ -132,6 +133,7 @@ export async function buildServer(
       registerRoleRoutes(api);
       registerBranchRoutes(api, platform);
       registerOperatorRoutes(api, platform);
+      registerWorkBadgeRoutes(api, platform);
       registerClientRoutes(api, platform);
       registerApplicationRoutes(api, platform, legalPersonRegistry);
       registerCertificateRoutes(api, platform);

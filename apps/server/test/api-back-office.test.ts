@@ -4,14 +4,15 @@
  * other; the statistics by branch, business type and channel count exactly those; the CSV export
  * parses back to the same counts (with its BOM) and the xlsx export unzips (`unzip`, an
  * independent reader) to worksheets holding them; the audit search finds the revocation; a
- * regulator reads statistics but not the audit trail.
+ * regulator reads statistics but not the audit trail; the CA administrator issues an auditor an
+ * electronic work badge (电子工作证) that logs in until it is revoked.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sm2PrivateKey } from '@yizheng/gm';
+import { Sm2PrivateKey, utf8 } from '@yizheng/gm';
 import { type ApiHarness, HANGZHOU, NINGBO, csrPem, openApiHarness } from './api-support.js';
 
 let api: ApiHarness;
@@ -193,5 +194,40 @@ describe('back-office statistics and audit (/api/v1)', () => {
       const response = await get(url, tokens.regulator!);
       expect([response.statusCode, response.json().code]).toEqual([403, 'YZ_ERR_FORBIDDEN']);
     }
+  });
+
+  it('ok/R37 a work badge: issued from a CSR, logs in, revoked, logs in no more', async () => {
+    const key = Sm2PrivateKey.generate();
+    const badgeLogin = async (certificate: string) => {
+      const challenge = (await api.call({ method: 'POST', url: '/api/v1/session/challenge' })).json();
+      return api.call({
+        method: 'POST',
+        url: '/api/v1/session/certificate',
+        payload: {
+          as: 'operator',
+          nonce: challenge.nonce,
+          certificate,
+          signature: Buffer.from(key.sign(utf8(challenge.message))).toString('base64'),
+        },
+      });
+    };
+    const refused = await post('/api/v1/operators/shen/badge', tokens.regulator!, {
+      csr: csrPem(key, '沈某'),
+    });
+    expect([refused.statusCode, refused.json().code]).toEqual([403, 'YZ_ERR_FORBIDDEN']);
+    const issued = await post('/api/v1/operators/shen/badge', api.adminToken, { csr: csrPem(key, '沈某') });
+    expect(issued.statusCode).toBe(201);
+    expect(issued.json()).toMatchObject({ role: 'badge', uscc: null, status: 'valid' });
+    const shown = await get('/api/v1/operators/shen/badge', tokens.auditor!);
+    expect(shown.json().serial).toBe(issued.json().serial);
+    const login = await badgeLogin(issued.json().pem);
+    expect(login.statusCode).toBe(200);
+    expect(login.json().principal).toMatchObject({ kind: 'operator', id: 'shen', roles: ['auditor'] });
+    const revoked = await post('/api/v1/operators/shen/badge/revoke', api.adminToken, { note: '调岗 moved' });
+    expect(revoked.json()).toEqual({ revoked: issued.json().serial });
+    const after = await badgeLogin(issued.json().pem);
+    expect([after.statusCode, after.json().code]).toEqual([401, 'YZ_ERR_LOGIN_FAILED']);
+    const gone = await get('/api/v1/operators/shen/badge', api.adminToken);
+    expect([gone.statusCode, gone.json().code]).toEqual([404, 'YZ_ERR_NOT_FOUND']);
   });
 });

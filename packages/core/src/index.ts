@@ -60,3 +60,4 @@ export * from './sessions.js';
 export * from './certificate-login.js';
 export * from './api-clients.js';
 export * from './operation-statistics.js';
+export * from './work-badge.js';
