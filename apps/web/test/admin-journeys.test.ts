@@ -5,7 +5,8 @@
  * revoked — the same figures the API gives) and downloads them as CSV and Excel (files read
  * back); the auditor's audit viewer shows the chain verified and finds the revocation; a
  * regulator sees the statistics only and is refused the audit trail and operator management;
- * the administrator opens a branch and appoints an operator who can then log in.
+ * the administrator opens a branch and appoints an operator who can then log in, and issues and
+ * withdraws the operator's electronic work badge.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -178,7 +179,7 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
     await page.context().close();
   });
 
-  it('ok/R37 the administrator opens a branch and appoints an operator there, who can log in', async () => {
+  it('ok/R37 the administrator opens a branch, appoints an operator there who can log in, and issues and withdraws its work badge', async () => {
     const page = await logInAs('admin', web.adminPassword);
     await page.getByRole('link', { name: '网点管理' }).click();
     await page.getByLabel('网点编号').fill('nb-01');
@@ -213,6 +214,20 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
       roles: ['branch-operator'],
     });
     expect(await web.tokenOf('li', 'Ningbo-Desk-2026')).toMatch(/.+/);
+
+    // 电子工作证: issued from a CSR pasted in, then withdrawn
+    const row = page.locator('tr.ant-table-row').filter({ hasText: '受理员 李某' });
+    await row.getByRole('button', { name: '签发工作证' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox').fill(csr('李某'));
+    await dialog.getByRole('button', { name: '签发工作证' }).click();
+    await row.getByText('已绑定').waitFor();
+    const badge = await api('GET', '/operators/li/badge', admin);
+    expect(badge.json).toMatchObject({ role: 'badge', status: 'valid' });
+    await row.getByRole('button', { name: '收回工作证' }).click();
+    await row.getByText('未绑定').waitFor();
+    const withdrawn = (await api('GET', `/certificates/${badge.json.serial as string}`, admin)).json;
+    expect(withdrawn).toMatchObject({ status: 'revoked', revocationReason: 'cessationOfOperation' });
     await page.context().close();
   });
 });

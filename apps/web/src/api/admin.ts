@@ -153,6 +153,10 @@ export const adminApi = {
     login: string,
     change: { name?: string; roles?: readonly string[]; branchId?: string | null; status?: string },
   ) => call<Operator>('PATCH', `/operators/${encodeURIComponent(login)}`, change),
+  issueBadge: (login: string, csr: string) =>
+    call<Certificate>('POST', `/operators/${encodeURIComponent(login)}/badge`, { csr }),
+  revokeBadge: (login: string) =>
+    call<{ revoked: string | null }>('POST', `/operators/${encodeURIComponent(login)}/badge/revoke`, {}),
   resetPassword: (login: string) =>
     call<{ password: string | null }>('POST', `/operators/${encodeURIComponent(login)}/password`, {}),
 };

@@ -1,6 +1,6 @@
 /**
  * `/admin/operators`: 操作员管理 (R37, R33) — operators with their branch, roles, status and work
- * badge (电子工作证); a new operator; roles and branch changed; disabled or enabled; a password
+ * badge (电子工作证: issued from a CSR and withdrawn in `admin-work-badge.tsx`); a new operator; roles and branch changed; disabled or enabled; a password
  * reset whose one-time password is shown once. The rules (incompatible roles 三员分立, counter
  * roles need a branch, a branch manager manages its own branch's counter staff only) are the
  * server's (packages/core/src/operators.ts, account-scope.ts); their refusals show in words.
@@ -24,6 +24,7 @@ import { type Operator, adminApi } from '../api/admin.js';
 import { currentSession } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { RequiredItem, useAction } from './admin-form.js';
+import { WorkBadgeCell } from './admin-work-badge.js';
 import { Show, useLoad } from '../load.js';
 
 interface OperatorForm {
@@ -50,6 +51,7 @@ export function OperatorsPage() {
   const [oneTimePassword, setOneTimePassword] = useState<string | null>(null);
   const principal = currentSession()?.principal;
   const mayChange = principal?.roles.some((r) => r === 'ca-admin' || r === 'branch-manager') ?? false;
+  const isCaAdmin = principal?.roles.includes('ca-admin') ?? false;
   const act = useAction(reload);
   return (
     <>
@@ -150,8 +152,10 @@ export function OperatorsPage() {
                   },
                   {
                     title: t('operator.badge'),
-                    dataIndex: 'workBadge',
-                    render: (v: string | null) => t(v ? 'operator.badgeBound' : 'operator.badgeNone'),
+                    key: 'badge',
+                    render: (_: unknown, operator: Operator) => (
+                      <WorkBadgeCell operator={operator} mayIssue={isCaAdmin} reload={reload} />
+                    ),
                   },
                   ...(mayChange
                     ? [
