@@ -230,4 +230,23 @@ describe('back-office statistics and audit (/api/v1)', () => {
     const gone = await get('/api/v1/operators/shen/badge', api.adminToken);
     expect([gone.statusCode, gone.json().code]).toEqual([404, 'YZ_ERR_NOT_FOUND']);
   });
+
+  it('ok/R17 R4 fee schedule versions: a new one published, both listed newest first, to anyone', async () => {
+    const before = (await api.call({ method: 'GET', url: '/api/v1/fees/versions' })).json();
+    const current = (await api.call({ method: 'GET', url: '/api/v1/fees' })).json();
+    const items = current.items.map((item: { amountFen: number }) => ({
+      ...item,
+      amountFen: item.amountFen + 100,
+    }));
+    const published = await post('/api/v1/fees', api.adminToken, { items });
+    expect(published.statusCode).toBe(201);
+    const versions = (await api.call({ method: 'GET', url: '/api/v1/fees/versions' })).json();
+    expect(versions.map((v: { version: number }) => v.version)).toEqual([
+      published.json().version,
+      ...before.map((v: { version: number }) => v.version),
+    ]);
+    expect(versions[1]).toEqual(current);
+    const refused = await post('/api/v1/fees', tokens.regulator!, { items });
+    expect([refused.statusCode, refused.json().code]).toEqual([403, 'YZ_ERR_FORBIDDEN']);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * The back-office operations of the store port (`BackOfficeStoreTx`; R4, R25, R37, R3) on Kysely:
- * operations counted by local day and one dimension, the expiring signing certificates, and the
- * audit search. Each reads one index of `0015_back_office` over the range asked, and the counting
+ * operations counted by local day and one dimension, the expiring signing certificates, the
+ * audit search, and the fee schedule's versions. Each reads one index of `0015_back_office` over the range asked, and the counting
  * is done by the database (a year of days × business types × branches comes back, not the
  * applications). The main `KyselyStoreTx` extends this class. Same rules as `kysely-store.ts`.
  */
@@ -10,6 +10,7 @@ import type {
   AuditQuery,
   BackOfficeStoreTx,
   CertificateRecord,
+  FeeScheduleRecord,
   OperationCount,
   OperationCountQuery,
   OperationDimension,
@@ -17,6 +18,7 @@ import type {
 import { type RawBuilder, sql } from 'kysely';
 import { KyselyDirectoryStoreTx } from './kysely-directory-store.js';
 import { auditEntryFromRow, certificateFromRow } from './mapping.js';
+import { feeScheduleFromRow } from './service-mapping.js';
 
 const DAY_MS = 86_400_000;
 
@@ -124,5 +126,10 @@ export class KyselyBackOfficeStoreTx extends KyselyDirectoryStoreTx implements B
       .limit(query.limit)
       .execute();
     return rows.map((row) => auditEntryFromRow(this.codec, row));
+  }
+
+  async listFeeSchedules(): Promise<FeeScheduleRecord[]> {
+    const rows = await this.db.selectFrom('fee_schedules').selectAll().orderBy('version', 'desc').execute();
+    return rows.map((row) => feeScheduleFromRow(this.codec, row));
   }
 }

@@ -125,6 +125,20 @@ export function registerBackOfficeRoutes(app: TypedApp, platform: Platform): voi
     },
   );
 
+  app.get(
+    '/fees/versions',
+    {
+      // R17: published, and so is what was charged under earlier versions
+      config: { access: 'public' },
+      schema: {
+        tags: ['back office'],
+        summary: 'Every fee schedule version 收费标准历史版本, newest first (R17)',
+        response: { 200: Type.Array(FeeScheduleView) },
+      },
+    },
+    async () => (await platform.store.read.listFeeSchedules()).map(feeScheduleView),
+  );
+
   app.post(
     '/fees',
     {

@@ -3,9 +3,10 @@
  * and one dimension over a date range, the certificates expiring soon, and the audit trail
  * searched newest first. Declared apart from the main `StoreTx` like `directory-store.ts`;
  * `StoreTx` extends it. Every query is one index range (migration `0015_back_office`), so it stays
- * fast among a million legal persons (R1).
+ * fast among a million legal persons (R1). And the fee schedule's versions (R17).
  */
 import type { AuditEntry, CertificateRecord } from '../model.js';
+import type { FeeScheduleRecord } from '../service-model.js';
 
 /** What operations are counted by besides their business type (R25). */
 export type OperationDimension = 'businessType' | 'branch' | 'channel' | 'profile';
@@ -56,4 +57,6 @@ export interface BackOfficeStoreTx {
   }): Promise<{ readonly total: number; readonly certificates: CertificateRecord[] }>;
   /** Audit entries matching `query`, newest first. */
   queryAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Every published fee schedule version, newest first (R17: the history stays published). */
+  listFeeSchedules(): Promise<FeeScheduleRecord[]>;
 }
