@@ -230,4 +230,29 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
     expect(withdrawn).toMatchObject({ status: 'revoked', revocationReason: 'cessationOfOperation' });
     await page.context().close();
   });
+
+  it('ok/R4 R17 the administrator sees every profile version and publishes a new fee schedule version', async () => {
+    const page = await logInAs('admin', web.adminPassword);
+    await page.goto(`${web.running.url}/admin/catalogue`);
+    await page.getByRole('cell', { name: 'work-badge', exact: true }).first().waitFor();
+    await page.getByRole('cell', { name: 'legal-person-sign', exact: true }).first().waitFor();
+    const before = (await api('GET', '/fees/versions', null)).json as unknown as { version: number }[];
+    await page.getByRole('button', { name: '发布新收费标准' }).click();
+    const dialog = page.getByRole('dialog');
+    const amount = dialog.getByRole('spinbutton').first();
+    await amount.fill('88.50');
+    await dialog.getByRole('button', { name: '确认发布' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const after = (await api('GET', '/fees/versions', null)).json as unknown as {
+      version: number;
+      items: { amountFen: number }[];
+    }[];
+    expect(after).toHaveLength(before.length + 1);
+    expect(after[0]!.items[0]!.amountFen).toBe(8850);
+    await page
+      .getByRole('cell', { name: String(after[0]!.version), exact: true })
+      .first()
+      .waitFor();
+    await page.context().close();
+  });
 });

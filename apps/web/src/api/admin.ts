@@ -85,6 +85,28 @@ export interface Operator {
   readonly lockedUntil: string | null;
 }
 
+export interface Profile {
+  readonly id: string;
+  readonly version: number;
+  readonly name: string;
+  readonly role: string;
+  readonly active: boolean;
+  readonly createdAt: string;
+  readonly definition: unknown;
+}
+
+export interface FeeItem {
+  readonly code: string;
+  readonly name: string;
+  readonly amountFen: number;
+}
+
+export interface FeeSchedule {
+  readonly version: number;
+  readonly publishedAt: string;
+  readonly items: readonly FeeItem[];
+}
+
 export interface RoleInfo {
   readonly id: string;
   readonly zh: string;
@@ -136,6 +158,14 @@ export const adminApi = {
   audit: (filters: AuditFilters, before?: number) =>
     call<AuditPage>('GET', `/audit${query({ ...filters, before, limit: 50 })}`),
   verifyAudit: () => call<AuditVerification>('GET', '/audit/verify'),
+  profiles: () => call<Profile[]>('GET', '/profiles'),
+  saveProfile: (id: string, name: string, definition: Readonly<Record<string, unknown>>) =>
+    call<{ id: string; version: number }>('POST', `/profiles/${encodeURIComponent(id)}`, {
+      name,
+      definition,
+    }),
+  feeVersions: () => call<FeeSchedule[]>('GET', '/fees/versions'),
+  publishFees: (items: readonly FeeItem[]) => call<FeeSchedule>('POST', '/fees', { items }),
   branches: () => call<Branch[]>('GET', '/branches'),
   createBranch: (branch: Omit<Branch, 'active'>) => call<Branch>('POST', '/branches', branch),
   updateBranch: (id: string, change: Partial<Omit<Branch, 'id'>>) =>

@@ -12,6 +12,7 @@ import type { MessageKey } from '../i18n.js';
 import { ErrorState } from '../load.js';
 import { AuditPage } from '../pages/admin-audit.js';
 import { BranchesPage } from '../pages/admin-branches.js';
+import { CataloguePage } from '../pages/admin-catalogue.js';
 import { OperatorsPage } from '../pages/admin-operators.js';
 import { StatisticsPage } from '../pages/admin-statistics.js';
 import { DashboardPage } from '../pages/dashboard.js';
@@ -49,6 +50,12 @@ const PAGES: readonly AdminPage[] = [
     label: 'nav.operators',
     roles: ['ca-admin', 'branch-manager', 'auditor'],
     page: () => <OperatorsPage />,
+  },
+  {
+    path: '/admin/catalogue',
+    label: 'nav.catalogue',
+    roles: ['ca-admin', 'branch-manager', 'auditor'],
+    page: () => <CataloguePage />,
   },
 ];
 

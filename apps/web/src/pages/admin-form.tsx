@@ -33,13 +33,18 @@ export function RequiredItem({
   label,
   children,
 }: {
-  readonly name: string;
+  /** A field name, or a path inside a Form.List (`[index, 'field']`). */
+  readonly name: string | readonly (string | number)[];
   readonly label: string;
   readonly children: ReactNode;
 }) {
   const { t } = useI18n();
   return (
-    <Form.Item name={name} label={label} rules={[{ required: true, message: t('form.required') }]}>
+    <Form.Item
+      name={name as string | (string | number)[]}
+      label={label}
+      rules={[{ required: true, message: t('form.required') }]}
+    >
       {children}
     </Form.Item>
   );
