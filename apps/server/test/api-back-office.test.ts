@@ -249,4 +249,44 @@ describe('back-office statistics and audit (/api/v1)', () => {
     const refused = await post('/api/v1/fees', tokens.regulator!, { items });
     expect([refused.statusCode, refused.json().code]).toEqual([403, 'YZ_ERR_FORBIDDEN']);
   });
+
+  it('ok/R26 R37 review assignment: claimed, handed on, the queue filtered mine/unassigned, differences kept', async () => {
+    tokens.wang = await api.operator('wang', ['reviewer']);
+    tokens.zhao = await api.operator('zhao', ['reviewer']);
+    const submitted = await post('/api/v1/applications', tokens.counter!, {
+      csr: csrPem(Sm2PrivateKey.generate(), NINGBO.name),
+      legalPerson: { ...NINGBO, legalRepresentative: '王五' },
+    });
+    expect(submitted.statusCode).toBe(202);
+    const id = submitted.json().application.id as string;
+    const ids = async (token: string, assigned: string) =>
+      (await get(`/api/v1/applications?state=review&assigned=${assigned}`, token))
+        .json()
+        .map((a: { id: string }) => a.id);
+    expect(await ids(tokens.wang!, 'unassigned')).toContain(id);
+    const claimed = await post(`/api/v1/applications/${id}/assign`, tokens.wang!, {});
+    expect(claimed.statusCode).toBe(200);
+    expect(claimed.json().data.assignment).toMatchObject({ reviewer: 'wang', by: 'operator:wang' });
+    expect(claimed.json().data.registryCheck.differences).toEqual([
+      { field: 'legalRepresentative', applied: '王五', registry: '李四' },
+    ]);
+    expect(await ids(tokens.wang!, 'mine')).toEqual([id]);
+    expect(await ids(tokens.zhao!, 'mine')).toEqual([]);
+    expect(await ids(tokens.zhao!, 'unassigned')).not.toContain(id);
+    await post(`/api/v1/applications/${id}/assign`, tokens.wang!, { reviewer: 'zhao' });
+    expect(await ids(tokens.zhao!, 'mine')).toEqual([id]);
+    const before = await api.auditCount();
+    const refused = await post(`/api/v1/applications/${id}/assign`, tokens.wang!, { reviewer: 'sun' });
+    expect([refused.statusCode, refused.json().code]).toEqual([409, 'YZ_ERR_STATE']);
+    expect(await api.auditCount()).toBe(before);
+    const entries = (
+      await get(`/api/v1/audit?action=application.review.assign&text=${id}`, api.adminToken)
+    ).json();
+    expect(entries.entries.map((e: { detail: { reviewer: string } }) => e.detail.reviewer)).toEqual([
+      'zhao',
+      'wang',
+    ]);
+    const approved = await post(`/api/v1/applications/${id}/approve`, tokens.zhao!, {});
+    expect(approved.statusCode).toBe(201);
+  });
 });

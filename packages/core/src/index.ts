@@ -61,3 +61,4 @@ export * from './certificate-login.js';
 export * from './api-clients.js';
 export * from './operation-statistics.js';
 export * from './work-badge.js';
+export * from './review-assignment.js';
