@@ -6,7 +6,8 @@
  * back); the auditor's audit viewer shows the chain verified and finds the revocation; a
  * regulator sees the statistics only and is refused the audit trail and operator management;
  * the administrator opens a branch and appoints an operator who can then log in, and issues and
- * withdraws the operator's electronic work badge.
+ * withdraws the operator's electronic work badge; the fee schedule gets a new version from its page;
+ * a reviewer sees the registry differences highlighted and claims an application.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -15,12 +16,18 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANGZHOU, NINGBO, type WebHarness, csr, startWebHarness } from './browser-harness.js';
 
-const PASSWORDS = { counter: 'Xihu-Desk-2026', jian: 'Regulator-2026', shen: 'Auditor-Desk-2026' };
+const PASSWORDS = {
+  counter: 'Xihu-Desk-2026',
+  jian: 'Regulator-2026',
+  shen: 'Auditor-Desk-2026',
+  wang: 'Review-Desk-2026',
+};
 
 describe('issue 6 back office in a browser (R25, R37, R3)', () => {
   let web: WebHarness;
   let admin = '';
   let revokedSerial = '';
+  let reviewId = '';
   const api: WebHarness['api'] = (...args) => web.api(...args);
 
   /** The page's figure in the card `testId`. */
@@ -61,6 +68,7 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
       { login: 'counter', name: '受理员 某某', roles: ['branch-operator'], branchId: 'hz-01' },
       { login: 'jian', name: '监管员 简某', roles: ['regulator'] },
       { login: 'shen', name: '审计员 沈某', roles: ['auditor'] },
+      { login: 'wang', name: '审核员 王某', roles: ['reviewer'] },
     ] as const)
       expect(
         (await api('POST', '/operators', admin, { ...operator, password: PASSWORDS[operator.login] })).status,
@@ -85,6 +93,13 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
     });
     expect(revoked.status, JSON.stringify(revoked.json)).toBe(200);
     revokedSerial = ningbo;
+    // the registry has 李四 as Ningbo's representative: applying with 王五 waits in review (R26)
+    const waiting = await api('POST', '/applications', counter, {
+      csr: csr(NINGBO.name),
+      legalPerson: NINGBO,
+    });
+    expect(waiting.status, JSON.stringify(waiting.json)).toBe(202);
+    reviewId = (waiting.json.application as { id: string }).id;
   });
   afterAll(async () => {
     await web?.close();
@@ -194,7 +209,7 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
     }[];
     expect(branches.find((b) => b.id === 'nb-01')).toMatchObject({ active: true });
 
-    await page.getByRole('link', { name: '操作员管理' }).click();
+    await page.goto(`${web.running.url}/admin/operators`); // the menu may fold it under … at this width
     await page.getByLabel('登录名').fill('li');
     await page.getByLabel('姓名').fill('受理员 李某');
     await page.getByRole('combobox', { name: '所属网点' }).click();
@@ -253,6 +268,31 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
       .getByRole('cell', { name: String(after[0]!.version), exact: true })
       .first()
       .waitFor();
+    await page.context().close();
+  });
+
+  it('ok/R26 the review queue highlights the registry differences; a reviewer claims the application', async () => {
+    const page = await logInAs('wang', PASSWORDS.wang);
+    await page.getByRole('link', { name: '审核队列' }).click();
+    const differences = page.getByTestId(`differences-${reviewId}`);
+    await differences.waitFor();
+    expect(await differences.locator('mark').allInnerTexts()).toEqual(['王五', '李四']);
+    expect(await differences.innerText()).toContain('法定代表人');
+    const row = page.locator('tr.ant-table-row').filter({ hasText: reviewId });
+    await row.getByRole('button', { name: '我来审核' }).click();
+    await row.locator('.ant-tag').filter({ hasText: 'wang' }).waitFor();
+    await page.locator('.ant-radio-button-wrapper').filter({ hasText: '分派给我的' }).click();
+    await page.locator('tr.ant-table-row').filter({ hasText: reviewId }).waitFor();
+    await page.locator('.ant-radio-button-wrapper').filter({ hasText: '未分派' }).click();
+    await page.locator('.ant-empty-description').filter({ hasText: '暂无数据' }).first().waitFor();
+    const application = (
+      await api('GET', `/applications/${reviewId}`, await web.tokenOf('wang', PASSWORDS.wang))
+    ).json;
+    expect((application.data as { assignment: unknown }).assignment).toMatchObject({
+      reviewer: 'wang',
+      by: 'operator:wang',
+    });
+    await web.shoot(page, 'admin-review-assigned');
     await page.context().close();
   });
 });

@@ -4,7 +4,7 @@
  * check, branches and operators. Downloads go through fetch with the session's bearer token (a
  * plain link would carry none) and are handed to the browser as a file.
  */
-import { ApiError, type Certificate, call, currentSession } from '../api.js';
+import { ApiError, type Application, type Certificate, call, currentSession } from '../api.js';
 
 export type Granularity = 'day' | 'week' | 'month';
 export type GroupBy = 'businessType' | 'branch' | 'channel' | 'profile';
@@ -107,6 +107,45 @@ export interface FeeSchedule {
   readonly items: readonly FeeItem[];
 }
 
+/** The review queue's filter by assignment (审核分派). */
+export type Assigned = 'all' | 'mine' | 'unassigned';
+
+export interface ReviewAssignment {
+  readonly reviewer: string;
+  readonly by: string;
+  readonly at: string;
+}
+
+/** A difference the registry check found (R26): what was applied for, what the registry holds. */
+export interface RegistryDifference {
+  readonly field: string;
+  readonly applied: string;
+  readonly registry: string;
+}
+
+interface ReviewFields {
+  readonly assignment?: ReviewAssignment;
+  readonly registryCheck?: {
+    readonly outcome: string;
+    readonly differences: readonly RegistryDifference[];
+    readonly reason?: string;
+  };
+  readonly legalPerson?: {
+    readonly uscc: string;
+    readonly name: string;
+    readonly legalRepresentative: string;
+  };
+}
+
+/** The review fields of an application's data. */
+export function reviewFieldsOf(application: Application): ReviewFields {
+  return ((application as { data?: unknown }).data ?? {}) as ReviewFields;
+}
+
+export function assignmentOf(application: Application): ReviewAssignment | null {
+  return reviewFieldsOf(application).assignment ?? null;
+}
+
 export interface RoleInfo {
   readonly id: string;
   readonly zh: string;
@@ -166,6 +205,13 @@ export const adminApi = {
     }),
   feeVersions: () => call<FeeSchedule[]>('GET', '/fees/versions'),
   publishFees: (items: readonly FeeItem[]) => call<FeeSchedule>('POST', '/fees', { items }),
+  reviewQueue: (assigned: Assigned) =>
+    call<Application[]>(
+      'GET',
+      `/applications${query({ state: 'review', assigned: assigned === 'all' ? undefined : assigned })}`,
+    ),
+  assign: (id: string, reviewer?: string) =>
+    call<Application>('POST', `/applications/${encodeURIComponent(id)}/assign`, reviewer ? { reviewer } : {}),
   branches: () => call<Branch[]>('GET', '/branches'),
   createBranch: (branch: Omit<Branch, 'active'>) => call<Branch>('POST', '/branches', branch),
   updateBranch: (id: string, change: Partial<Omit<Branch, 'id'>>) =>
