@@ -171,6 +171,18 @@ describe('back-office statistics and audit (/api/v1)', () => {
     expect(year.total).toBe(1);
     expect(year.certificates).toHaveLength(1);
     expect(year.certificates[0]).toMatchObject({ role: 'sign', status: 'valid', uscc: HANGZHOU.uscc });
+    const csv = await get('/api/v1/statistics/expiring/export?days=400&format=csv', tokens.regulator!);
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="yizheng-expiring-400d.csv"');
+    const rows = parseCsv(csv.rawPayload.subarray(3).toString('utf8'));
+    expect(rows).toEqual([
+      ['统一社会信用代码 USCC', '证书主题 subject', '序列号 serial', '有效期至 notAfter (UTC)'],
+      [
+        HANGZHOU.uscc,
+        year.certificates[0].subject,
+        year.certificates[0].serial,
+        year.certificates[0].notAfter,
+      ],
+    ]);
   });
 
   it('ok/R3 the audit search finds the revocation by serial; paged newest first', async () => {

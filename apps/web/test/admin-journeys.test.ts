@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANGZHOU, NINGBO, type WebHarness, csr, startWebHarness } from './browser-harness.js';
 
@@ -37,11 +37,8 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
     );
 
   /** Clicks `button` and returns the downloaded file's name and bytes. */
-  async function download(page: Page, button: string): Promise<{ name: string; bytes: Buffer }> {
-    const [file] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: button }).click(),
-    ]);
+  async function download(page: Page, button: Locator): Promise<{ name: string; bytes: Buffer }> {
+    const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
     const path = join(web.dir, file.suggestedFilename());
     await file.saveAs(path);
     return { name: file.suggestedFilename(), bytes: readFileSync(path) };
@@ -105,7 +102,7 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
     await web?.close();
   });
 
-  it('ok/R25 the statistics page shows the operations done, and downloads them as CSV and Excel', async () => {
+  it('ok/R25 the statistics page shows the operations done, downloads them as CSV and Excel, and lists and downloads the expiring certificates', async () => {
     const page = await logInAs('admin', web.adminPassword);
     await page.getByRole('link', { name: '业务量统计' }).click();
     await page.getByTestId('total-new').waitFor();
@@ -128,7 +125,8 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
     await page.getByRole('columnheader', { name: '网点' }).waitFor();
     await page.getByRole('cell', { name: 'hz-01' }).first().waitFor();
 
-    const csvFile = await download(page, '导出 CSV');
+    const form = page.locator('form').first();
+    const csvFile = await download(page, form.getByRole('button', { name: '导出 CSV' }));
     expect(csvFile.name).toMatch(/\.csv$/);
     expect([...csvFile.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = csvFile.bytes.subarray(3).toString('utf8').split('\r\n');
@@ -140,7 +138,7 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
       lines.filter((l) => l.split(',')[1] === '新办 new').every((l) => l.includes('西湖区网点 (hz-01)')),
     ).toBe(true);
 
-    const xlsxFile = await download(page, '导出 Excel');
+    const xlsxFile = await download(page, form.getByRole('button', { name: '导出 Excel' }));
     expect(xlsxFile.name).toMatch(/\.xlsx$/);
     const path = join(web.dir, xlsxFile.name);
     expect(execFileSync('unzip', ['-t', path], { encoding: 'utf8' })).toMatch(/No errors detected/);
@@ -153,6 +151,18 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
       expect(totals).toMatch(
         new RegExp(`<t xml:space="preserve">${name}</t></is></c><c r="B\\d+"><v>${count}</v>`),
       );
+
+    // the certificates expiring within 400 days: Hangzhou's first pair (renewed, still valid)
+    const expiring = page.locator('.ant-card').filter({ hasText: '即将到期的证书' });
+    await expiring.getByRole('spinbutton').fill('400');
+    await expiring.getByRole('button', { name: '刷新列表' }).click();
+    await page.getByTestId('expiring-count').filter({ hasText: '400 天内到期：1 张' }).waitFor();
+    await expiring.getByRole('cell', { name: HANGZHOU.uscc }).waitFor();
+    const expiringCsv = await download(page, expiring.getByRole('button', { name: '导出 CSV' }));
+    expect(expiringCsv.name).toBe('yizheng-expiring-400d.csv');
+    const expiringLines = expiringCsv.bytes.subarray(3).toString('utf8').trim().split('\r\n');
+    expect(expiringLines).toHaveLength(2);
+    expect(expiringLines[1]!.startsWith(`${HANGZHOU.uscc},`)).toBe(true);
     await page.context().close();
   });
 

@@ -193,6 +193,8 @@ export const adminApi = {
     call<OperationStatistics>('GET', `/statistics/operations${query({ ...q })}`),
   exportOperations: (q: OperationsQuery, format: 'csv' | 'xlsx') =>
     downloadFile(`/statistics/operations/export${query({ ...q, format })}`),
+  exportExpiring: (days: number, format: 'csv' | 'xlsx') =>
+    downloadFile(`/statistics/expiring/export${query({ days, format })}`),
   expiring: (days: number) => call<Expiring>('GET', `/statistics/expiring${query({ days, limit: 100 })}`),
   audit: (filters: AuditFilters, before?: number) =>
     call<AuditPage>('GET', `/audit${query({ ...filters, before, limit: 50 })}`),

@@ -127,8 +127,20 @@ function OperationsReport({ stats }: { readonly stats: OperationStatistics }) {
   );
 }
 
+/** Runs a download, saying a refusal in words. */
+function useDownload(): (work: () => Promise<void>) => Promise<void> {
+  const { errorText } = useI18n();
+  const { message } = App.useApp();
+  return (work) =>
+    work().catch((caught: unknown) => {
+      const error = asApiError(caught);
+      void message.error(errorText(error.code, error.detail));
+    });
+}
+
 function ExpiringCertificates() {
   const { t, term } = useI18n();
+  const download = useDownload();
   const [days, setDays] = useState(30);
   const [loaded, reload] = useLoad(() => adminApi.expiring(days));
   return (
@@ -145,6 +157,12 @@ function ExpiringCertificates() {
             onChange={(value) => setDays(value ?? 30)}
           />
           <Button onClick={reload}>{t('ops.refresh')}</Button>
+          <Button onClick={() => void download(() => adminApi.exportExpiring(days, 'csv'))}>
+            {t('ops.csv')}
+          </Button>
+          <Button onClick={() => void download(() => adminApi.exportExpiring(days, 'xlsx'))}>
+            {t('ops.xlsx')}
+          </Button>
         </Space>
       }
     >
@@ -183,16 +201,12 @@ function ExpiringCertificates() {
 }
 
 export function StatisticsPage() {
-  const { t, errorText } = useI18n();
-  const { message } = App.useApp();
+  const { t } = useI18n();
   const [query, setQuery] = useState<OperationsQuery>(defaultQuery);
   const [form] = Form.useForm<OperationsQuery>();
   const [loaded, reload] = useLoad(() => adminApi.operations(query));
-  const download = (format: 'csv' | 'xlsx') =>
-    adminApi.exportOperations(query, format).catch((caught: unknown) => {
-      const error = asApiError(caught);
-      void message.error(errorText(error.code, error.detail));
-    });
+  const saveAs = useDownload();
+  const download = (format: 'csv' | 'xlsx') => saveAs(() => adminApi.exportOperations(query, format));
   return (
     <>
       <Typography.Title level={2}>{t('nav.statistics')}</Typography.Title>
