@@ -187,7 +187,7 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
     await page.context().close();
   });
 
-  it('refused/a regulator sees the statistics only: the audit trail and operator management are refused', async () => {
+  it('refused/a regulator sees the statistics only (in Chinese and English): the audit trail and operator management are refused', async () => {
     const page = await logInAs('jian', PASSWORDS.jian);
     const menu = page.locator('.ant-menu');
     await menu.getByText('业务量统计').waitFor();
@@ -197,6 +197,13 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
       await page.getByText('无权访问').waitFor();
       expect(await page.getByRole('alert').innerText()).toBe('您的角色无权使用此功能 (YZ_ERR_FORBIDDEN)');
     }
+    // in English too: the menu and the statistics page
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await menu.innerText()).toMatch(/Statistics[\s\S]*Operations/);
+    await menu.getByText('Operations').click();
+    await page.getByRole('heading', { name: 'Operations' }).waitFor();
+    await page.getByRole('button', { name: 'Export Excel' }).first().waitFor();
+    await page.getByTestId('total-new').getByText('new').waitFor();
     // and the API says the same to its session
     const regulator = await web.tokenOf('jian', PASSWORDS.jian);
     expect((await api('GET', '/audit', regulator)).json.code).toBe('YZ_ERR_FORBIDDEN');
