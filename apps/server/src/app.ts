@@ -23,6 +23,7 @@ import { registerProblemHandlers } from './plugins/problem.js';
 import { DEFAULT_WEB_ROOT, registerWebUi } from './plugins/web-ui.js';
 import { openRegistry } from './registry.js';
 import { registerApplicationRoutes } from './routes/application-routes.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerBackOfficeRoutes } from './routes/back-office-routes.js';
 import { registerBranchRoutes } from './routes/branch-routes.js';
 import { registerCertificateRoutes } from './routes/certificate-routes.js';
@@ -34,6 +35,8 @@ import { registerMediaRoutes } from './routes/media-routes.js';
 import { registerOperatorRoutes } from './routes/operator-routes.js';
 import { registerRoleRoutes } from './routes/role-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerStatisticsRoutes } from './routes/statistics-routes.js';
+import { registerWorkBadgeRoutes } from './routes/work-badge-routes.js';
 
 export interface YizhengServer {
   readonly app: FastifyInstance;
@@ -132,6 +135,7 @@ export async function buildServer(
       registerRoleRoutes(api);
       registerBranchRoutes(api, platform);
       registerOperatorRoutes(api, platform);
+      registerWorkBadgeRoutes(api, platform);
       registerClientRoutes(api, platform);
       registerApplicationRoutes(api, platform, legalPersonRegistry);
       registerCertificateRoutes(api, platform);
@@ -140,6 +144,8 @@ export async function buildServer(
       registerKmcRoutes(api, platform);
       registerLegalPersonRoutes(api, platform);
       registerBackOfficeRoutes(api, platform);
+      registerStatisticsRoutes(api, platform);
+      registerAuditRoutes(api, platform);
     },
     { prefix: '/api/v1' },
   );

@@ -75,6 +75,9 @@ export interface ApplicationsTable {
   data: JsonColumn;
   created_at: TimeValue;
   updated_at: TimeValue;
+  /** The taking operator's branch, and the profile issued (0015_back_office; null before). */
+  branch_id: string | null;
+  profile_id: string | null;
 }
 
 export interface CertificatesTable {
