@@ -25,6 +25,7 @@ import type {
 } from '../model.js';
 import type { AccountStoreTx } from './account-store.js';
 import type { DirectoryStoreTx } from './directory-store.js';
+import type { PortalStoreTx } from './portal-store.js';
 import type { ServiceStoreTx } from './service-store.js';
 import type { StatusStoreTx } from './status-store.js';
 
@@ -63,7 +64,8 @@ export interface Statistics {
 }
 
 /** Operations available inside a transaction (and, read-only, outside). */
-export interface StoreTx extends ServiceStoreTx, StatusStoreTx, AccountStoreTx, DirectoryStoreTx {
+export interface StoreTx
+  extends ServiceStoreTx, StatusStoreTx, AccountStoreTx, DirectoryStoreTx, PortalStoreTx {
   // CAs and profiles
   insertCa(ca: CaRecord): Promise<void>;
   updateCa(
