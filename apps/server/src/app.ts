@@ -13,6 +13,8 @@ import {
   CoreError,
   type LegalPersonRegistry,
   OcspService,
+  type PaymentGateway,
+  SimulatedPaymentGateway,
   SimulatedSmsGateway,
   type SmsGateway,
   StatusWatch,
@@ -39,6 +41,7 @@ import { registerLegalPersonRoutes } from './routes/legal-person-routes.js';
 import { registerLifecycleRoutes } from './routes/lifecycle-routes.js';
 import { registerMediaRoutes } from './routes/media-routes.js';
 import { registerOperatorRoutes } from './routes/operator-routes.js';
+import { registerPaymentRoutes } from './routes/payment-routes.js';
 import { registerPortalRoutes } from './routes/portal-routes.js';
 import { registerRoleRoutes } from './routes/role-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
@@ -71,7 +74,20 @@ export interface BuildOptions {
    * YZ_ERR_SMS_UNAVAILABLE) until a provider adapter is wired here.
    */
   readonly sms?: SmsGateway;
+  /**
+   * The payment port (R17, R34). Default: on the embedded default the simulator (orders are paid
+   * at POST /api/v1/dev/payments/{id}/settle); otherwise none until a provider adapter is wired.
+   */
+  readonly payments?: PaymentGateway;
 }
+
+/** The payment port when none is wired on a production database: nothing can be paid online. */
+const NO_PAYMENT_PROVIDER: PaymentGateway = {
+  open: async () => {
+    throw new CoreError('YZ_ERR_PAYMENT', 'no payment provider is configured for this deployment');
+  },
+  verifyConfirmation: () => false,
+};
 
 /** The SMS port when none is wired on a production database: refuses, so no code is kept. */
 const NO_SMS_PROVIDER: SmsGateway = {
@@ -155,6 +171,13 @@ export async function buildServer(
         ? options.sms
         : undefined;
   const sms = options.sms ?? smsSimulator ?? NO_SMS_PROVIDER;
+  const paymentSimulator =
+    options.payments === undefined && platform.embedded
+      ? new SimulatedPaymentGateway(platform.clock)
+      : options.payments instanceof SimulatedPaymentGateway
+        ? options.payments
+        : undefined;
+  const payments = options.payments ?? paymentSimulator ?? NO_PAYMENT_PROVIDER;
   await app.register(
     async (api) => {
       registerSessionRoutes(api, platform);
@@ -174,6 +197,7 @@ export async function buildServer(
         registry: legalPersonRegistry,
         ...(smsSimulator ? { devOutbox: smsSimulator } : {}),
       });
+      registerPaymentRoutes(api, platform, payments, paymentSimulator);
     },
     { prefix: '/api/v1' },
   );

@@ -64,3 +64,6 @@ export * from './ports/sms-gateway.js';
 export * from './sms-simulator.js';
 export * from './sms-login.js';
 export * from './authorisation-letter.js';
+export * from './ports/payment-gateway.js';
+export * from './payment-simulator.js';
+export * from './payment.js';

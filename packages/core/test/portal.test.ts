@@ -16,7 +16,11 @@ import {
   type LegalPersonRegistry,
   type RegistryRecord,
   SMS_CODE_RULES,
+  SimulatedPaymentGateway,
   SimulatedSmsGateway,
+  confirmPayment,
+  createPaymentOrder,
+  reissuePair,
   issueDual,
   loginWithSmsCode,
   requestSmsCode,
@@ -272,6 +276,47 @@ describe.each(STORE_KINDS)('online subsystem on %s (R34)', (kind) => {
       expect(letters.length).toBeGreaterThan(3);
       const approved = letters.find((l) => l.state === 'approved')!;
       expect(encodePem('CERTIFICATE', approved.signerCertificate!)).toContain('BEGIN CERTIFICATE');
+    });
+  });
+
+  describe('payment', () => {
+    it('ok/the due medium fee of an online reissue becomes an order; the verified confirmation pays it', async () => {
+      const payments = new SimulatedPaymentGateway(clock);
+      const reissued = await reissuePair(context, {
+        serial: ningboPair.sign.serial,
+        request: csr(Sm2PrivateKey.generate(), NINGBO.name),
+        channel: 'online',
+        actor: 'legal-person:91330201MA2C3D4E55',
+      });
+      const paymentContext = { ...context, payments };
+      const { order, payment } = await createPaymentOrder(paymentContext, {
+        uscc: NINGBO.uscc,
+        applicationId: reissued.applicationId,
+        actor: 'legal-person:91330201MA2C3D4E55',
+      });
+      expect(order).toMatchObject({ amountFen: 8000, scheduleVersion: 1, state: 'created' });
+      expect(payment.payUrl).toContain(order.id);
+      const confirmation = payments.settle(order.id);
+      await expect(confirmPayment(paymentContext, { ...confirmation, amountFen: 1 })).rejects.toMatchObject({
+        code: 'YZ_ERR_PAYMENT',
+      });
+      const forged = new SimulatedPaymentGateway(clock).verifyConfirmation(confirmation);
+      expect(forged).toBe(false);
+      const paid = await confirmPayment(paymentContext, confirmation);
+      expect(paid).toMatchObject({ state: 'paid', providerRef: confirmation.providerRef });
+      const charges = (await test.store.read.listCharges(NINGBO.uscc)).filter(
+        (c) => c.applicationId === reissued.applicationId,
+      );
+      expect(charges.map((c) => c.status)).toEqual(['paid']);
+      // the provider repeats its callback: answered with the paid order
+      expect((await confirmPayment(paymentContext, confirmation)).state).toBe('paid');
+      await expect(
+        createPaymentOrder(paymentContext, {
+          uscc: NINGBO.uscc,
+          applicationId: reissued.applicationId,
+          actor: 'x',
+        }),
+      ).rejects.toMatchObject({ code: 'YZ_ERR_PAYMENT' });
     });
   });
 });

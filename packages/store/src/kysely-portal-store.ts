@@ -231,6 +231,10 @@ export class KyselyPortalStoreTx extends KyselyDirectoryStoreTx implements Porta
     return rows.map((row) => this.orderFromRow(row));
   }
 
+  async setChargeStatus(id: string, status: 'paid'): Promise<void> {
+    await this.db.updateTable('charges').set({ status }).where('id', '=', id).execute();
+  }
+
   private orderFromRow(row: Selectable<PaymentOrdersTable>): PaymentOrderRecord {
     return {
       id: row.id,

@@ -42,4 +42,6 @@ export interface PortalStoreTx {
   ): Promise<void>;
   /** Newest first. */
   listPaymentOrders(uscc: string): Promise<PaymentOrderRecord[]>;
+  /** Marks a charge (fees.ts) paid once its order is confirmed. */
+  setChargeStatus(id: string, status: 'paid'): Promise<void>;
 }
