@@ -125,6 +125,11 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   return payload as T;
 }
 
+/** Keeps a session a login returned (this tab only). */
+export function rememberSession(session: Session): void {
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+}
+
 export async function loginWithPassword(login: string, password: string): Promise<Session> {
   const session = await call<Session>('POST', '/session/password', { login, password });
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));

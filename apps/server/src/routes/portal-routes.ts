@@ -78,7 +78,7 @@ function letterView(l: AuthorisationLetterRecord) {
 
 const PortalCertificate = Type.Object({
   ...CertificateView.properties,
-  daysLeft: Type.Integer({ description: 'whole days to notAfter (negative once expired)' }),
+  daysLeft: Type.Integer({ description: 'days to notAfter, rounded up (0 or less once expired)' }),
   renewalDue: Type.Boolean({ description: 'valid and inside the renewal window of the service policy' }),
 });
 
@@ -206,11 +206,12 @@ export function registerPortalRoutes(app: TypedApp, platform: Platform, options:
           .filter((c) => c.role === 'sign' || c.role === 'enc')
           .sort((a, b) => b.notBefore.getTime() - a.notBefore.getTime() || a.role.localeCompare(b.role))
           .map((c) => {
-            const daysLeft = Math.floor((c.notAfter.getTime() - now) / DAY);
+            // rounded up: a certificate issued a moment ago for a year shows 365, one ending today 1
+            const daysLeft = Math.ceil((c.notAfter.getTime() - now) / DAY);
             return {
               ...certificateView(c),
               daysLeft,
-              renewalDue: c.status === 'valid' && daysLeft >= 0 && daysLeft <= policy.renewalWindowDays,
+              renewalDue: c.status === 'valid' && daysLeft > 0 && daysLeft <= policy.renewalWindowDays,
             };
           }),
         pending: applications

@@ -1,0 +1,157 @@
+/**
+ * Issue 6 portal journeys (R34, R27, R17), in a real browser against `yizheng serve` on a
+ * temporary data directory: the agent registered at the counter logs in with phone + SMS code
+ * (the code read from the SMS simulator's outbox, as a developer would); applies online for a new
+ * certificate, which the legal representative's electronic authorisation letter approves without
+ * manual review; the home page lists the certificates with days to expiry and the renewal prompt;
+ * the certificate is renewed online; a reissue's medium fee is paid through the payment simulator.
+ *
+ * The browser soft key (`src/softkey/`) is built on another branch: here the representative's
+ * signature and the requests are made in Node with @yizheng/gm and pasted into the pages, which is
+ * the pages' path for a USB-KEY tool as well.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { Sm2PrivateKey, encodePem, utf8 } from '@yizheng/gm';
+import { buildCertificationRequest, parseName } from '@yizheng/pki';
+import { HANGZHOU, type WebHarness, startWebHarness } from './browser-harness.js';
+
+const AGENT = { name: '王五', idType: 'resident-id', idNumber: '330106199003070022', phone: '13800138000' };
+const COUNTER_PASSWORD = 'Xihu-Desk-2026';
+
+function csrOf(key: Sm2PrivateKey): string {
+  const name = HANGZHOU.name;
+  return encodePem(
+    'CERTIFICATE REQUEST',
+    buildCertificationRequest({ subject: parseName(`C=CN,O=${name},CN=${name}`) }, key).der,
+  );
+}
+
+describe('issue 6 portal in a browser (R34)', () => {
+  let web: WebHarness;
+  let page: Page;
+  const repKey = Sm2PrivateKey.generate();
+  let repCertificate = '';
+
+  beforeAll(async () => {
+    web = await startWebHarness('yz-portal-web-');
+    const admin = await web.tokenOf('admin', web.adminPassword);
+    const branch = {
+      id: 'hz-01',
+      name: '西湖区网点',
+      regionCode: '330106',
+      address: '杭州市西湖区某某路 1 号',
+    };
+    expect((await web.api('POST', '/branches', admin, branch)).status).toBe(201);
+    const counter = { login: 'counter', name: '受理员 某某', roles: ['branch-operator'], branchId: 'hz-01' };
+    expect(
+      (await web.api('POST', '/operators', admin, { ...counter, password: COUNTER_PASSWORD })).status,
+    ).toBe(201);
+    // the legal representative's first pair, at the counter; the agent's phone is registered with it
+    const desk = await web.tokenOf('counter', COUNTER_PASSWORD);
+    const issued = await web.api('POST', '/applications', desk, {
+      csr: csrOf(repKey),
+      legalPerson: HANGZHOU,
+      agent: AGENT,
+    });
+    expect(issued.status, JSON.stringify(issued.json)).toBe(201);
+    repCertificate = (issued.json.pair as { signCertificate: string }).signCertificate;
+    // a renewal window longer than a new certificate's year, so the home page prompts at once
+    expect((await web.api('PATCH', '/policy', admin, { renewalWindowDays: 400 })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  it('ok/the agent logs in with phone and the SMS code; the home shows certificates with days to expiry', async () => {
+    page = await web.open('/portal');
+    await page.getByRole('heading', { name: '经办人短信登录' }).waitFor();
+    await page.getByLabel('统一社会信用代码').fill(HANGZHOU.uscc);
+    await page.getByLabel('经办人手机号').fill('13700137000');
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.getByText('该手机号未登记为本单位的经办人 (YZ_ERR_AGENT_NOT_REGISTERED)').waitFor();
+    await page.getByLabel('经办人手机号').fill(AGENT.phone);
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.getByText('验证码已发送至 138****8000').waitFor();
+    await web.shoot(page, 'portal-sms-login', true);
+    const outbox = await web.api('GET', `/dev/sms-outbox?phone=${AGENT.phone}`, null);
+    const text = (outbox.json as unknown as { text: string }[])[0]!.text;
+    const code = /验证码为 (\d{6})/.exec(text)![1]!;
+    await page.getByLabel('短信验证码').fill(code);
+    await page.getByRole('button', { name: '登 录' }).click();
+    await page.getByRole('heading', { name: '门户首页' }).waitFor();
+    await page.getByText('经办人：王五').waitFor();
+    await page.getByText(HANGZHOU.name).first().waitFor();
+    expect(await page.locator('.ant-table-tbody tr.ant-table-row').count()).toBe(2);
+    await page.getByText('365 天').first().waitFor();
+    await page.getByText('已进入更新期').first().waitFor();
+    await page.getByText('电子印章将在后续版本提供').waitFor();
+    await web.shoot(page, 'portal-home', true);
+  });
+
+  it('ok/an online new certificate is approved by the electronic authorisation letter (no manual review)', async () => {
+    await page.getByRole('menuitem', { name: '在线新办' }).click();
+    await page.getByRole('heading', { name: '在线新办数字证书' }).waitFor();
+    await page.getByLabel('证书请求（PKCS#10，PEM）').fill(csrOf(Sm2PrivateKey.generate()));
+    await page.getByLabel('申请材料（仅保存 SM3 摘要）').setInputFiles({
+      name: '营业执照.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4 营业执照'),
+    });
+    await page.getByRole('button', { name: '提交申请并生成授权书' }).click();
+    await page.getByRole('heading', { name: '电子授权书' }).waitFor();
+    await page.getByText('待法定代表人签署').waitFor();
+    const letter = await page.getByTestId('letter-text').innerText();
+    expect(letter).toContain('经办人 agent: 王五');
+    expect(letter).toContain('法定代表人 legal representative: 张三');
+    // the legal representative signs the exact text shown (what softKeySign does in the browser)
+    const signature = Buffer.from(repKey.sign(utf8(letter), { id: '1234567812345678' })).toString('base64');
+    await page.getByLabel('签名值（SM2，DER 的 Base64）').fill(signature);
+    await page.getByLabel('签名证书（PEM）').fill(repCertificate);
+    await web.shoot(page, 'portal-letter', true);
+    await page.getByRole('button', { name: '提交签名' }).click();
+    await page.getByText('授权书核验通过，新证书已签发').waitFor();
+    await page.getByRole('menuitem', { name: '门户首页' }).click();
+    await page.getByRole('heading', { name: '门户首页' }).waitFor();
+    await expect.poll(() => page.locator('.ant-table-tbody tr.ant-table-row').count()).toBe(4);
+    await page.getByRole('menuitem', { name: '站内消息' }).click();
+    await page.getByText('您的新办申请（网上办理）已办结').waitFor();
+  });
+
+  it('ok/the certificate is renewed online from the renewal prompt', async () => {
+    await page.getByRole('menuitem', { name: '门户首页' }).click();
+    await page.getByRole('link', { name: '在线更新' }).first().click();
+    await page.getByRole('heading', { name: /更新证书/ }).waitFor();
+    await page.getByLabel('证书请求（PKCS#10，PEM）').fill(csrOf(Sm2PrivateKey.generate()));
+    await page.getByRole('button', { name: '提 交' }).click();
+    await page.getByText('新证书已签发').waitFor();
+    await web.shoot(page, 'portal-renew', true);
+    await page.getByRole('menuitem', { name: '业务记录' }).click();
+    await expect.poll(() => page.getByText('更新').count()).toBeGreaterThan(0);
+  });
+
+  it('ok/a reissue’s medium fee is paid online (payment simulator, verified callback)', async () => {
+    await page.getByRole('menuitem', { name: '门户首页' }).click();
+    await page.getByRole('heading', { name: '门户首页' }).waitFor();
+    await page.getByRole('link', { name: '补办' }).first().click();
+    await page.getByLabel('证书请求（PKCS#10，PEM）').fill(csrOf(Sm2PrivateKey.generate()));
+    await page.getByRole('button', { name: '提 交' }).click();
+    await page.getByText('新证书已签发').waitFor();
+    await page.getByRole('menuitem', { name: '费用支付' }).click();
+    await page.getByText('待支付').waitFor();
+    await page.getByRole('button', { name: '支 付' }).click();
+    await page.getByText(/应付 80\.00 元（收费标准第 1 版）/).waitFor();
+    await page.getByRole('button', { name: '模拟支付（开发环境）' }).click();
+    await page.getByText(/支付成功，交易流水号 SIM/).waitFor();
+    await page.getByText('已支付').waitFor();
+    await web.shoot(page, 'portal-payments', true);
+    await page.context().close();
+  });
+
+  it('ok/the help page is in English after switching', async () => {
+    const help = await web.open('/portal/help', 'en');
+    await help.getByRole('heading', { name: 'Help and FAQ' }).waitFor();
+    await help.getByText('What is the electronic authorisation letter?').waitFor();
+    await help.context().close();
+  });
+});
