@@ -108,9 +108,11 @@ describe('issue 6 portal in a browser (R34)', () => {
     const signature = Buffer.from(repKey.sign(utf8(letter), { id: '1234567812345678' })).toString('base64');
     await page.getByLabel('签名值（SM2，DER 的 Base64）').fill(signature);
     await page.getByLabel('签名证书（PEM）').fill(repCertificate);
-    await web.shoot(page, 'portal-letter', true);
     await page.getByRole('button', { name: '提交签名' }).click();
     await page.getByText('授权书核验通过，新证书已签发').waitFor();
+    await page.getByText('核验通过，已自动审核通过').waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await web.shoot(page, 'portal-letter', true);
     await page.getByRole('menuitem', { name: '门户首页' }).click();
     await page.getByRole('heading', { name: '门户首页' }).waitFor();
     await expect.poll(() => page.locator('.ant-table-tbody tr.ant-table-row').count()).toBe(4);

@@ -96,39 +96,47 @@ export function PortalLetterPage() {
   const [outcome, setOutcome] = useState<LetterOutcome | null>(null);
   return (
     <Show loaded={loaded} retry={reload}>
-      {(letter) => (
-        <Space direction="vertical" size="large" style={{ width: '100%', maxWidth: 900 }}>
-          <Typography.Title level={2}>{t('portal.letter.title')}</Typography.Title>
-          <Descriptions bordered column={1} size="small">
-            <Descriptions.Item label={t('portal.letter.state')}>
-              <Tag color={STATE_COLOURS[letter.state]}>{t(`portal.letter.state.${letter.state}`)}</Tag>
-            </Descriptions.Item>
-          </Descriptions>
-          <Card title={t('portal.letter.text')} size="small">
-            <pre style={{ whiteSpace: 'pre-wrap', margin: 0 }} data-testid="letter-text">
-              {letter.text}
-            </pre>
-          </Card>
-          {outcome?.outcome === 'approved' && (
-            <Alert
-              type="success"
-              showIcon
-              message={t('portal.letter.approved', { serial: outcome.pair.sign.serial })}
-            />
-          )}
-          {outcome?.outcome === 'review' && (
-            <Alert type="warning" showIcon message={t('portal.letter.review', { reason: outcome.reason })} />
-          )}
-          {letter.state === 'pending' && !outcome && <SignForm letter={letter} done={setOutcome} />}
-          {letter.verification && (
-            <Card title={t('portal.letter.verification')} size="small">
-              <pre style={{ whiteSpace: 'pre-wrap', margin: 0 }}>
-                {JSON.stringify(letter.verification, null, 2)}
+      {(loadedLetter) => {
+        // once signed, the letter as the server answered (its state and verification report)
+        const letter = outcome?.letter ?? loadedLetter;
+        return (
+          <Space direction="vertical" size="large" style={{ width: '100%', maxWidth: 900 }}>
+            <Typography.Title level={2}>{t('portal.letter.title')}</Typography.Title>
+            <Descriptions bordered column={1} size="small">
+              <Descriptions.Item label={t('portal.letter.state')}>
+                <Tag color={STATE_COLOURS[letter.state]}>{t(`portal.letter.state.${letter.state}`)}</Tag>
+              </Descriptions.Item>
+            </Descriptions>
+            <Card title={t('portal.letter.text')} size="small">
+              <pre style={{ whiteSpace: 'pre-wrap', margin: 0 }} data-testid="letter-text">
+                {letter.text}
               </pre>
             </Card>
-          )}
-        </Space>
-      )}
+            {outcome?.outcome === 'approved' && (
+              <Alert
+                type="success"
+                showIcon
+                message={t('portal.letter.approved', { serial: outcome.pair.sign.serial })}
+              />
+            )}
+            {outcome?.outcome === 'review' && (
+              <Alert
+                type="warning"
+                showIcon
+                message={t('portal.letter.review', { reason: outcome.reason })}
+              />
+            )}
+            {letter.state === 'pending' && !outcome && <SignForm letter={letter} done={setOutcome} />}
+            {letter.verification && (
+              <Card title={t('portal.letter.verification')} size="small">
+                <pre style={{ whiteSpace: 'pre-wrap', margin: 0 }}>
+                  {JSON.stringify(letter.verification, null, 2)}
+                </pre>
+              </Card>
+            )}
+          </Space>
+        );
+      }}
     </Show>
   );
 }
