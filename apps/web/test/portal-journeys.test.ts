@@ -55,7 +55,17 @@ describe('issue 6 portal in a browser (R34)', () => {
       agent: AGENT,
     });
     expect(issued.status, JSON.stringify(issued.json)).toBe(201);
-    repCertificate = (issued.json.pair as { signCertificate: string }).signCertificate;
+    const pair = issued.json.pair as { signCertificate: string; sign: { serial: string } };
+    repCertificate = pair.signCertificate;
+    // the counter personalises the representative's USB-KEY with the first pair
+    expect(
+      (await web.api('POST', '/media', desk, { model: 'FT-ePass3000GM', serials: ['FT2026112600001'] }))
+        .status,
+    ).toBe(201);
+    const personalised = await web.api('POST', '/media/FT2026112600001/personalise', desk, {
+      certificateSerial: pair.sign.serial,
+    });
+    expect(personalised.status, JSON.stringify(personalised.json)).toBe(200);
     // a renewal window longer than a new certificate's year, so the home page prompts at once
     expect((await web.api('PATCH', '/policy', admin, { renewalWindowDays: 400 })).status).toBe(200);
   });
@@ -111,7 +121,9 @@ describe('issue 6 portal in a browser (R34)', () => {
     await page.getByRole('button', { name: '提交签名' }).click();
     await page.getByText('授权书核验通过，新证书已签发').waitFor();
     await page.getByText('核验通过，已自动审核通过').waitFor();
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByText('法人库核验（法定代表人）').waitFor();
+    await page.getByText('一致', { exact: true }).waitFor();
+    await page.mouse.wheel(0, -5000);
     await web.shoot(page, 'portal-letter', true);
     await page.getByRole('menuitem', { name: '门户首页' }).click();
     await page.getByRole('heading', { name: '门户首页' }).waitFor();
@@ -147,6 +159,21 @@ describe('issue 6 portal in a browser (R34)', () => {
     await page.getByText(/支付成功，交易流水号 SIM/).waitFor();
     await page.getByText('已支付').waitFor();
     await web.shoot(page, 'portal-payments', true);
+  });
+
+  it('ok/a locked USB-KEY of the legal person is unlocked online (challenge → answer)', async () => {
+    await page.getByRole('menuitem', { name: '解锁' }).click();
+    await page.getByRole('heading', { name: 'USB-KEY 在线解锁' }).waitFor();
+    await page.getByLabel('USB-KEY 序列号').click();
+    await page.getByText('FT2026112600001 · FT-ePass3000GM').click();
+    await page.getByLabel('解锁挑战码（客户端显示的 16 或 32 位十六进制）').fill('0123456789ABCDEF');
+    await page.getByLabel('新用户口令（可选）').fill('Xihu2026');
+    await page.getByRole('button', { name: '获取解锁应答' }).click();
+    await page.getByText('解锁应答（由客户端写入 USB-KEY）').waitFor();
+    expect(await page.locator('.ant-descriptions-item-content code').first().innerText()).toMatch(
+      /^[0-9A-F]+$/i,
+    );
+    await web.shoot(page, 'portal-unlock');
     await page.context().close();
   });
 

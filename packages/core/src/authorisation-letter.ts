@@ -357,7 +357,7 @@ export async function signAuthorisationLetter(
     legalRepresentative: content.legalRepresentative,
   });
   const evidence = (letter: AuthorisationLetterRecord, now: Date) =>
-    refusalOf(context.store.read as StoreTx, letter, certificate, input.signature, now);
+    refusalOf(context.store.read, letter, certificate, input.signature, now);
   const now = context.clock.now();
   const first = await evidence(seen, now);
   if (first.refusal) return refuse(context, seen, input, first.refusal, first.checks);

@@ -35,7 +35,11 @@ export interface AuthorisationLetter {
   readonly text: string;
   readonly signature: string | null;
   readonly signerCertificate: string | null;
-  readonly verification: { readonly outcome?: string; readonly reason?: string } | null;
+  readonly verification: {
+    readonly outcome?: string;
+    readonly reason?: string;
+    readonly checks?: { readonly registry?: { readonly outcome: string } };
+  } | null;
   readonly createdAt: string;
   readonly signedAt: string | null;
 }
@@ -96,6 +100,23 @@ export function currentAgent(): { readonly name: string; readonly phone: string 
   return text ? (JSON.parse(text) as { name: string; phone: string }) : null;
 }
 
+/** A USB-KEY of the legal person (介质). */
+export interface Medium {
+  readonly serial: string;
+  readonly model: string;
+  readonly state: string;
+  readonly pairId: string | null;
+}
+
+/** The unlock answer the USB-KEY client writes to the key (SKF_UnblockPIN's cryptograms). */
+export interface UnlockAnswer {
+  readonly applicationId: string;
+  readonly scheme: string;
+  readonly authentication: string;
+  readonly pinCryptogram: string;
+  readonly oneTimePin: string | null;
+}
+
 export type LifecycleStep = 'renew' | 'change' | 'reissue' | 'revoke' | 'suspend';
 
 export const portalApi = {
@@ -118,7 +139,14 @@ export const portalApi = {
   overview: () => call<PortalOverview>('GET', '/portal/overview'),
   messages: () => call<PortalMessage[]>('GET', '/portal/messages'),
   history: (uscc: string) =>
-    call<LegalPersonHistory>('GET', `/legal-persons/${encodeURIComponent(uscc)}/history`),
+    call<LegalPersonHistory & { media: Medium[] }>(
+      'GET',
+      `/legal-persons/${encodeURIComponent(uscc)}/history`,
+    ),
+  unlock: (
+    serial: string,
+    body: { challenge: string; newUserPin?: string; evidence: { kind: string; reference: string } },
+  ) => call<UnlockAnswer>('POST', `/media/${encodeURIComponent(serial)}/unlock`, body),
   applyNew: (body: {
     csr: string;
     agentPhone: string;

@@ -15,6 +15,7 @@ import { PortalLifecyclePage } from '../pages/portal-lifecycle.js';
 import { PortalPaymentsPage } from '../pages/portal-payments.js';
 import { PortalHistoryPage, PortalMessagesPage } from '../pages/portal-records.js';
 import { PortalSmsLoginPage } from '../pages/portal-sms-login.js';
+import { PortalUnlockPage } from '../pages/portal-unlock.js';
 
 const portal = (page: ReactNode, open = false) => <PortalFrame open={open}>{page}</PortalFrame>;
 
@@ -26,6 +27,7 @@ export function portalRoutes() {
       <Route path="/portal/apply" element={portal(<PortalApplyPage />)} />
       <Route path="/portal/letters/:id" element={portal(<PortalLetterPage />)} />
       <Route path="/portal/certificates/:serial/:step" element={portal(<PortalLifecyclePage />)} />
+      <Route path="/portal/unlock" element={portal(<PortalUnlockPage />)} />
       <Route path="/portal/payments" element={portal(<PortalPaymentsPage />)} />
       <Route path="/portal/history" element={portal(<PortalHistoryPage />)} />
       <Route path="/portal/messages" element={portal(<PortalMessagesPage />)} />

@@ -12,6 +12,7 @@ import { type NavItem, Shell } from '../shell.js';
 export const PORTAL_NAV: readonly NavItem[] = [
   { path: '/portal', label: 'portal.nav.home' },
   { path: '/portal/apply', label: 'portal.nav.apply' },
+  { path: '/portal/unlock', label: 'portal.nav.unlock' },
   { path: '/portal/payments', label: 'portal.nav.payments' },
   { path: '/portal/history', label: 'portal.nav.history' },
   { path: '/portal/messages', label: 'portal.nav.messages' },

@@ -20,6 +20,8 @@ interface Fields {
   readonly pin?: string;
 }
 
+type RegistryOutcome = 'match' | 'mismatch' | 'not-found' | 'unavailable';
+
 const STATE_COLOURS = { pending: 'blue', approved: 'green', review: 'orange' } as const;
 
 function SignForm({
@@ -99,6 +101,7 @@ export function PortalLetterPage() {
       {(loadedLetter) => {
         // once signed, the letter as the server answered (its state and verification report)
         const letter = outcome?.letter ?? loadedLetter;
+        const registry = letter.verification?.checks?.registry?.outcome as RegistryOutcome | undefined;
         return (
           <Space direction="vertical" size="large" style={{ width: '100%', maxWidth: 900 }}>
             <Typography.Title level={2}>{t('portal.letter.title')}</Typography.Title>
@@ -106,6 +109,11 @@ export function PortalLetterPage() {
               <Descriptions.Item label={t('portal.letter.state')}>
                 <Tag color={STATE_COLOURS[letter.state]}>{t(`portal.letter.state.${letter.state}`)}</Tag>
               </Descriptions.Item>
+              {registry && (
+                <Descriptions.Item label={t('portal.letter.registry')}>
+                  {t(`portal.registry.${registry}`)}
+                </Descriptions.Item>
+              )}
             </Descriptions>
             <Card title={t('portal.letter.text')} size="small">
               <pre style={{ whiteSpace: 'pre-wrap', margin: 0 }} data-testid="letter-text">
