@@ -147,6 +147,9 @@ describe('portal API (R34)', () => {
     expect(messages.json()).toContainEqual(
       expect.objectContaining({ applicationId: application.id, state: 'completed', businessType: 'new' }),
     );
+    expect(
+      messages.json().filter((m: { applicationId: string }) => m.applicationId === application.id),
+    ).toMatchObject([{ state: 'completed' }, { state: 'submitted' }]);
     const replay = await signLetter(letter.id, letter.text);
     expect(replay.json().code).toBe('YZ_ERR_LETTER_REPLAY');
 

@@ -90,17 +90,33 @@ const MessageView = Type.Object({
   channel: Type.String(),
 });
 
-/** 站内消息: one message per application state a legal person's applications reached, newest first. */
+/**
+ * 站内消息: the state changes of a legal person's applications, newest first, read from the
+ * application records: submitted when it was made, review when it went to a reviewer (a review
+ * decision or reason on record), and its final state when it reached one.
+ */
 function messagesOf(applications: readonly ApplicationRecord[]) {
-  return [...applications]
-    .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())
-    .map((a) => ({
-      at: a.updatedAt.toISOString(),
-      applicationId: a.id,
-      businessType: a.businessType,
-      state: a.state,
-      channel: a.channel,
-    }));
+  const message = (a: ApplicationRecord, state: string, at: Date) => ({
+    at: at.toISOString(),
+    applicationId: a.id,
+    businessType: a.businessType,
+    state,
+    channel: a.channel,
+  });
+  return (
+    applications
+      .flatMap((a) => {
+        const reviewed = a.state === 'review' || 'review' in a.data || 'reviewReason' in a.data;
+        return [
+          message(a, 'submitted', a.createdAt),
+          ...(reviewed ? [message(a, 'review', a.createdAt)] : []),
+          ...(a.state !== 'submitted' && a.state !== 'review' ? [message(a, a.state, a.updatedAt)] : []),
+        ];
+      })
+      // reversed first: of changes at one instant (a pair issued at once) the later one leads
+      .reverse()
+      .sort((x, y) => y.at.localeCompare(x.at))
+  );
 }
 
 /** Options of the portal routes: the SMS port and, on the embedded default, its simulator's outbox. */
