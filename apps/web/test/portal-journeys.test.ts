@@ -17,7 +17,6 @@ import { buildCertificationRequest, parseName } from '@yizheng/pki';
 import { HANGZHOU, type WebHarness, startWebHarness } from './browser-harness.js';
 
 const AGENT = { name: '王五', idType: 'resident-id', idNumber: '330106199003070022', phone: '13800138000' };
-const COUNTER_PASSWORD = 'Xihu-Desk-2026';
 
 function csrOf(key: Sm2PrivateKey): string {
   const name = HANGZHOU.name;
@@ -35,20 +34,8 @@ describe('issue 6 portal in a browser (R34)', () => {
 
   beforeAll(async () => {
     web = await startWebHarness('yz-portal-web-');
-    const admin = await web.tokenOf('admin', web.adminPassword);
-    const branch = {
-      id: 'hz-01',
-      name: '西湖区网点',
-      regionCode: '330106',
-      address: '杭州市西湖区某某路 1 号',
-    };
-    expect((await web.api('POST', '/branches', admin, branch)).status).toBe(201);
-    const counter = { login: 'counter', name: '受理员 某某', roles: ['branch-operator'], branchId: 'hz-01' };
-    expect(
-      (await web.api('POST', '/operators', admin, { ...counter, password: COUNTER_PASSWORD })).status,
-    ).toBe(201);
     // the legal representative's first pair, at the counter; the agent's phone is registered with it
-    const desk = await web.tokenOf('counter', COUNTER_PASSWORD);
+    const desk = await web.counterToken();
     const issued = await web.api('POST', '/applications', desk, {
       csr: csrOf(repKey),
       legalPerson: HANGZHOU,
@@ -66,6 +53,7 @@ describe('issue 6 portal in a browser (R34)', () => {
       certificateSerial: pair.sign.serial,
     });
     expect(personalised.status, JSON.stringify(personalised.json)).toBe(200);
+    const admin = await web.tokenOf('admin', web.adminPassword);
     // a renewal window longer than a new certificate's year, so the home page prompts at once
     expect((await web.api('PATCH', '/policy', admin, { renewalWindowDays: 400 })).status).toBe(200);
   });
@@ -74,7 +62,10 @@ describe('issue 6 portal in a browser (R34)', () => {
   });
 
   it('ok/the agent logs in with phone and the SMS code; the home shows certificates with days to expiry', async () => {
+    // without a session the portal asks for the certificate login, which offers the SMS login
     page = await web.open('/portal');
+    await page.getByRole('heading', { name: '法人证书登录' }).waitFor();
+    await page.getByRole('menuitem', { name: '短信登录' }).click();
     await page.getByRole('heading', { name: '经办人短信登录' }).waitFor();
     await page.getByLabel('统一社会信用代码').fill(HANGZHOU.uscc);
     await page.getByLabel('经办人手机号').fill('13700137000');

@@ -1,23 +1,26 @@
 /**
  * `/portal/apply`: the agent's online application for a new pair (在线新办, R34, R18). The request
- * comes from the soft key (`softKeyCsr`) when the build has it, or is pasted from a USB-KEY tool;
+ * comes from a soft certificate of this browser (`softKeyCsr`, a key made under 证书管理 that has
+ * no certificate yet), or is pasted from a USB-KEY tool;
  * materials are uploaded as files (the server keeps only their SM3, size and name). The answer is
  * the electronic authorisation letter for the legal representative to sign.
  */
-import { Alert, Button, Form, Input, InputNumber, Select, Space, Typography } from 'antd';
+import { Alert, Button, Form, InputNumber, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { currentSession } from '../api.js';
 import { type MaterialUpload, currentAgent, fileBase64, portalApi } from '../api/portal.js';
-import { loadSoftKey, softKeyAvailable } from '../api/softkey-bridge.js';
+import { softKeyCsr } from '../softkey/index.js';
 import { useI18n } from '../i18n.js';
 import { CsrField, useAction } from './portal-form.js';
+import { type SoftKeyChoice, SoftKeyFields } from './portal-softkey-field.js';
 
 interface Fields {
   readonly csr: string;
   readonly letterDays: number;
   readonly materialKind: MaterialUpload['kind'];
   readonly pin?: string;
+  readonly keyId?: string;
 }
 
 const KINDS = ['business-licence', 'id-card', 'application-form', 'other'] as const;
@@ -27,24 +30,20 @@ export function PortalApplyPage() {
   const navigate = useNavigate();
   const [form] = Form.useForm<Fields>();
   const [files, setFiles] = useState<File[]>([]);
-  const { error, busy, run, setError } = useAction();
+  const { error, busy, run } = useAction();
   const agent = currentAgent();
-  const fromSoftKey = async () => {
-    try {
-      const softKey = await loadSoftKey();
-      const key = (await softKey!.listSoftKeys())[0];
-      const session = currentSession();
-      const pin = String(form.getFieldValue('pin') ?? '');
-      const csr = await softKey!.softKeyCsr(key!.id, pin, {
-        cn: session?.principal.name ?? '',
-        o: session?.principal.name ?? '',
-        uscc: session?.principal.uscc ?? '',
+  const fromSoftKey = () =>
+    run(async () => {
+      const { keyId, pin } = form.getFieldsValue(['keyId', 'pin']) as SoftKeyChoice;
+      const principal = currentSession()?.principal;
+      const name = principal?.name ?? '';
+      const csr = await softKeyCsr(keyId ?? '', pin ?? '', {
+        cn: name,
+        o: name,
+        ...(principal?.uscc ? { uscc: principal.uscc } : {}),
       });
       form.setFieldValue('csr', csr);
-    } catch (caught) {
-      setError(String((caught as Error).message ?? caught));
-    }
-  };
+    });
   const submit = async (fields: Fields) => {
     if (!agent) return;
     await run(async () => {
@@ -77,23 +76,13 @@ export function PortalApplyPage() {
         initialValues={{ letterDays: 30, materialKind: 'business-licence' }}
         disabled={!agent}
       >
-        {softKeyAvailable ? (
-          <Space align="end">
-            <Form.Item label={t('portal.apply.pin')} name="pin">
-              <Input.Password />
-            </Form.Item>
-            <Form.Item>
-              <Button onClick={() => void fromSoftKey()}>{t('portal.apply.softKey')}</Button>
-            </Form.Item>
-          </Space>
-        ) : (
-          <Alert
-            type="info"
-            showIcon
-            message={t('portal.apply.softKeyMissing')}
-            style={{ marginBottom: 16 }}
-          />
-        )}
+        <Alert type="info" showIcon message={t('portal.apply.softKeyHint')} style={{ marginBottom: 16 }} />
+        <SoftKeyFields
+          fits={(key) => !key.signCertificate}
+          action={t('portal.apply.softKey')}
+          onUse={() => void fromSoftKey()}
+          busy={busy}
+        />
         <CsrField />
         <Form.Item label={t('portal.apply.materialKind')} name="materialKind">
           <Select options={KINDS.map((kind) => ({ value: kind, label: t(`portal.material.${kind}`) }))} />

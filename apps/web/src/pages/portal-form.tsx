@@ -1,15 +1,15 @@
 /**
- * What the portal's forms share: a submit that shows its refusal in plain words with the code
- * (`useAction`), and the request field of every step that certifies a new key (`CsrField`).
+ * What the portal's forms share: a submit that shows its refusal (API or soft key) in plain words
+ * with the code (`useAction`), and the request field of every step that certifies a new key (`CsrField`).
  */
 import { Form, Input } from 'antd';
 import { useState } from 'react';
 import { useI18n } from '../i18n.js';
-import { asApiError } from '../load.js';
+import { refusalText } from './portal-errors.js';
 
-/** Runs one submit at a time; a refusal becomes `error` (说明 (YZ_ERR_…)). */
+/** Runs one submit at a time; a refusal of the API or the soft key becomes `error` (说明 (YZ_ERR_…)). */
 export function useAction() {
-  const { errorText } = useI18n();
+  const { t, errorText } = useI18n();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const run = async (work: () => Promise<void>) => {
@@ -18,8 +18,7 @@ export function useAction() {
     try {
       await work();
     } catch (caught) {
-      const apiError = asApiError(caught);
-      setError(errorText(apiError.code, apiError.detail));
+      setError(refusalText(caught, errorText, (n) => t('portal.login.attemptsLeft', { n })));
     } finally {
       setBusy(false);
     }

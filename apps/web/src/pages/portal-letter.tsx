@@ -1,23 +1,27 @@
 /**
  * `/portal/letters/:id`: the electronic authorisation letter (电子授权书, R34) — the exact text to
  * sign, its state and verification report (the evidence kept), and the legal representative's
- * signature: with the soft key (`softKeySign` over the UTF-8 text, signer ID 1234567812345678)
- * when the build has it, or a signature and certificate made elsewhere, pasted in. All checks
+ * signature: with a soft certificate of this browser holding the enterprise's signing certificate
+ * (`softKeySign` over the UTF-8 text, signer ID 1234567812345678), or a signature and certificate
+ * made elsewhere (a USB-KEY tool), pasted in. All checks
  * pass: the application is approved without manual review and the new pair issued.
  */
 import { Alert, Button, Card, Descriptions, Form, Input, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { type AuthorisationLetter, type LetterOutcome, portalApi } from '../api/portal.js';
-import { loadSoftKey, softKeyAvailable, toBase64 } from '../api/softkey-bridge.js';
+import { toBase64, utf8 } from '@yizheng/gm';
 import { useI18n } from '../i18n.js';
 import { Show, useLoad } from '../load.js';
+import { listSoftKeys, softKeySign } from '../softkey/index.js';
 import { useAction } from './portal-form.js';
+import { type SoftKeyChoice, SoftKeyFields } from './portal-softkey-field.js';
 
 interface Fields {
   readonly signature: string;
   readonly certificate: string;
   readonly pin?: string;
+  readonly keyId?: string;
 }
 
 type RegistryOutcome = 'match' | 'mismatch' | 'not-found' | 'unavailable';
@@ -33,20 +37,16 @@ function SignForm({
 }) {
   const { t } = useI18n();
   const [form] = Form.useForm<Fields>();
-  const { error, busy, run, setError } = useAction();
+  const { error, busy, run } = useAction();
   const send = (signature: string, certificate: string) =>
     run(async () => done(await portalApi.signLetter(letter.id, signature, certificate)));
-  const withSoftKey = async () => {
-    try {
-      const softKey = (await loadSoftKey())!;
-      const key = (await softKey.listSoftKeys()).find((k) => k.signCertificate);
-      const pin = String(form.getFieldValue('pin') ?? '');
-      const signature = await softKey.softKeySign(key!.id, pin, new TextEncoder().encode(letter.text));
-      await send(toBase64(signature), key!.signCertificate!);
-    } catch (caught) {
-      setError(String((caught as Error).message ?? caught));
-    }
-  };
+  const withSoftKey = () =>
+    run(async () => {
+      const { keyId, pin } = form.getFieldsValue(['keyId', 'pin']) as SoftKeyChoice;
+      const key = (await listSoftKeys()).find((k) => k.id === keyId);
+      const signature = await softKeySign(keyId ?? '', pin ?? '', utf8(letter.text));
+      done(await portalApi.signLetter(letter.id, toBase64(signature), key?.signCertificate ?? ''));
+    });
   return (
     <Card title={t('portal.letter.sign')} size="small">
       <Form<Fields>
@@ -55,18 +55,12 @@ function SignForm({
         requiredMark={false}
         onFinish={(f) => void send(f.signature, f.certificate)}
       >
-        {softKeyAvailable && (
-          <Space align="end">
-            <Form.Item label={t('portal.apply.pin')} name="pin">
-              <Input.Password />
-            </Form.Item>
-            <Form.Item>
-              <Button type="primary" onClick={() => void withSoftKey()} loading={busy}>
-                {t('portal.letter.signSoftKey')}
-              </Button>
-            </Form.Item>
-          </Space>
-        )}
+        <SoftKeyFields
+          fits={(key) => key.signCertificate !== undefined && (key.uscc ?? letter.uscc) === letter.uscc}
+          action={t('portal.letter.signSoftKey')}
+          onUse={() => void withSoftKey()}
+          busy={busy}
+        />
         <Form.Item
           label={t('portal.letter.signature')}
           name="signature"

@@ -10,6 +10,7 @@ import { portalApi } from '../api/portal.js';
 import { useI18n } from '../i18n.js';
 import { useAction } from './portal-form.js';
 import { Shell } from '../shell.js';
+import { PORTAL_KEY_NAV } from './portal-nav.js';
 import { isValidUscc, normalizeUscc } from '../uscc.js';
 
 interface Fields {
@@ -34,7 +35,7 @@ export function PortalSmsLoginPage() {
     if (!fields) return;
     await run(async () => {
       const sent = await portalApi.sendSmsCode(normalizeUscc(fields.uscc), fields.phone);
-      setNotice(t('portal.login.sent', { phone: sent.phone }));
+      setNotice(t('portal.sms.sent', { phone: sent.phone }));
     });
   };
   const submit = (fields: Fields) =>
@@ -43,15 +44,15 @@ export function PortalSmsLoginPage() {
       navigate(from, { replace: true });
     });
   return (
-    <Shell>
+    <Shell nav={PORTAL_KEY_NAV}>
       <Card
-        title={<h1 style={{ fontSize: 20, margin: 0 }}>{t('portal.login.title')}</h1>}
+        title={<h1 style={{ fontSize: 20, margin: 0 }}>{t('portal.sms.title')}</h1>}
         style={{ maxWidth: 460, margin: '48px auto' }}
       >
-        <Typography.Paragraph>{t('portal.login.intro')}</Typography.Paragraph>
+        <Typography.Paragraph>{t('portal.sms.intro')}</Typography.Paragraph>
         <Form<Fields> form={form} layout="vertical" onFinish={submit} requiredMark={false}>
           <Form.Item
-            label={t('portal.login.uscc')}
+            label={t('portal.sms.uscc')}
             name="uscc"
             rules={[
               {
@@ -63,33 +64,35 @@ export function PortalSmsLoginPage() {
           >
             <Input autoFocus maxLength={18} />
           </Form.Item>
-          <Form.Item label={t('portal.login.phone')} required>
+          <Form.Item label={t('portal.sms.phone')} required>
             <Space.Compact style={{ width: '100%' }}>
               <Form.Item
                 name="phone"
                 noStyle
-                rules={[{ pattern: PHONE, required: true, message: t('portal.login.phoneInvalid') }]}
+                rules={[{ pattern: PHONE, required: true, message: t('portal.sms.phoneInvalid') }]}
               >
-                <Input id="phone" aria-label={t('portal.login.phone')} inputMode="numeric" maxLength={11} />
+                <Input id="phone" aria-label={t('portal.sms.phone')} inputMode="numeric" maxLength={11} />
               </Form.Item>
-              <Button onClick={() => void send()}>{t('portal.login.send')}</Button>
+              <Button onClick={() => void send()}>{t('portal.sms.send')}</Button>
             </Space.Compact>
           </Form.Item>
           <Form.Item
-            label={t('portal.login.code')}
+            label={t('portal.sms.code')}
             name="code"
-            rules={[{ pattern: /^\d{6}$/, required: true, message: t('portal.login.codeInvalid') }]}
+            rules={[{ pattern: /^\d{6}$/, required: true, message: t('portal.sms.codeInvalid') }]}
           >
             <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" />
           </Form.Item>
           {notice && <Alert type="success" showIcon message={notice} style={{ marginBottom: 16 }} />}
           {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
           <Button type="primary" htmlType="submit" loading={busy} block>
-            {t('portal.login.submit')}
+            {t('portal.sms.submit')}
           </Button>
         </Form>
         <div style={{ marginTop: 16, textAlign: 'center' }}>
-          <Link to="/portal/login">{t('portal.login.certificate')}</Link>
+          <Link to="/portal/login" state={{ from }}>
+            {t('portal.sms.certificate')}
+          </Link>
         </div>
       </Card>
     </Shell>
