@@ -6,16 +6,19 @@
  * manual review; the home page lists the certificates with days to expiry and the renewal prompt;
  * the certificate is renewed online; a reissue's medium fee is paid through the payment simulator.
  *
- * The browser soft key (`src/softkey/`) is built on another branch: here the representative's
- * signature and the requests are made in Node with @yizheng/gm and pasted into the pages, which is
- * the pages' path for a USB-KEY tool as well.
+ * The legal representative's certificate and the agent's new key are soft certificates of the
+ * browser (`src/softkey/`, made under 证书管理): the online request is made with `softKeyCsr` and
+ * the letter signed with `softKeySign` in the page. The renewal and reissue requests are made in
+ * Node and pasted, the path of a USB-KEY tool.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { Sm2PrivateKey, encodePem, utf8 } from '@yizheng/gm';
+import { Sm2PrivateKey, encodePem } from '@yizheng/gm';
 import { buildCertificationRequest, parseName } from '@yizheng/pki';
 import { HANGZHOU, type WebHarness, startWebHarness } from './browser-harness.js';
 
+const REP_PIN = '135792';
+const AGENT_PIN = '246813';
 const AGENT = { name: '王五', idType: 'resident-id', idNumber: '330106199003070022', phone: '13800138000' };
 
 function csrOf(key: Sm2PrivateKey): string {
@@ -29,30 +32,11 @@ function csrOf(key: Sm2PrivateKey): string {
 describe('issue 6 portal in a browser (R34)', () => {
   let web: WebHarness;
   let page: Page;
-  const repKey = Sm2PrivateKey.generate();
-  let repCertificate = '';
+  let desk = '';
 
   beforeAll(async () => {
     web = await startWebHarness('yz-portal-web-');
-    // the legal representative's first pair, at the counter; the agent's phone is registered with it
-    const desk = await web.counterToken();
-    const issued = await web.api('POST', '/applications', desk, {
-      csr: csrOf(repKey),
-      legalPerson: HANGZHOU,
-      agent: AGENT,
-    });
-    expect(issued.status, JSON.stringify(issued.json)).toBe(201);
-    const pair = issued.json.pair as { signCertificate: string; sign: { serial: string } };
-    repCertificate = pair.signCertificate;
-    // the counter personalises the representative's USB-KEY with the first pair
-    expect(
-      (await web.api('POST', '/media', desk, { model: 'FT-ePass3000GM', serials: ['FT2026112600001'] }))
-        .status,
-    ).toBe(201);
-    const personalised = await web.api('POST', '/media/FT2026112600001/personalise', desk, {
-      certificateSerial: pair.sign.serial,
-    });
-    expect(personalised.status, JSON.stringify(personalised.json)).toBe(200);
+    desk = await web.counterToken();
     const admin = await web.tokenOf('admin', web.adminPassword);
     // a renewal window longer than a new certificate's year, so the home page prompts at once
     expect((await web.api('PATCH', '/policy', admin, { renewalWindowDays: 400 })).status).toBe(200);
@@ -61,9 +45,58 @@ describe('issue 6 portal in a browser (R34)', () => {
     await web?.close();
   });
 
+  /** Makes a soft key on 证书管理 (the page must be there). */
+  async function createKey(label: string, pin: string) {
+    await page.getByLabel('名称').fill(label);
+    await page.getByLabel('PIN 码（6–16 位）').fill(pin);
+    await page.getByLabel('再次输入 PIN 码').fill(pin);
+    await page.getByRole('button', { name: '生成密钥' }).click();
+    await page.getByRole('cell', { name: label, exact: true }).waitFor();
+  }
+  const row = (label: string) =>
+    page.getByRole('row').filter({ has: page.getByRole('cell', { name: label, exact: true }) });
+
+  it('ok/the representative’s soft certificate: key made in the browser, pair issued at the counter, imported', async () => {
+    page = await web.open('/portal/keys');
+    await createKey('法定代表人 张三', REP_PIN);
+    await row('法定代表人 张三').getByRole('button', { name: '生成证书请求' }).click();
+    let dialog = page.getByRole('dialog');
+    await dialog.getByLabel('通用名（CN，单位名称）').fill(HANGZHOU.name);
+    await dialog.getByLabel('单位（O）').fill(HANGZHOU.name);
+    await dialog.getByLabel('统一社会信用代码（可选）').fill(HANGZHOU.uscc);
+    await dialog.getByLabel('PIN 码').fill(REP_PIN);
+    await dialog.getByRole('button', { name: /^生\s?成$/ }).click();
+    const request = await dialog.getByLabel('证书请求（PKCS#10）').inputValue();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    // the counter issues the first pair and registers the agent with the application
+    const issued = await web.api('POST', '/applications', desk, {
+      csr: request,
+      legalPerson: HANGZHOU,
+      agent: AGENT,
+    });
+    expect(issued.status, JSON.stringify(issued.json)).toBe(201);
+    await row('法定代表人 张三').getByRole('button', { name: '导入证书' }).click();
+    dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox').first().fill(JSON.stringify(issued.json));
+    await dialog.getByLabel('PIN 码').fill(REP_PIN);
+    await dialog.getByRole('button', { name: '导入证书' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row('法定代表人 张三').getByText('加密密钥已就绪').waitFor();
+    // and personalises the representative's USB-KEY with it
+    const serial = (issued.json.pair as { sign: { serial: string } }).sign.serial;
+    expect(
+      (await web.api('POST', '/media', desk, { model: 'FT-ePass3000GM', serials: ['FT2026112600001'] }))
+        .status,
+    ).toBe(201);
+    const personalised = await web.api('POST', '/media/FT2026112600001/personalise', desk, {
+      certificateSerial: serial,
+    });
+    expect(personalised.status, JSON.stringify(personalised.json)).toBe(200);
+  });
+
   it('ok/the agent logs in with phone and the SMS code; the home shows certificates with days to expiry', async () => {
     // without a session the portal asks for the certificate login, which offers the SMS login
-    page = await web.open('/portal');
+    await page.goto(`${web.running.url}/portal`);
     await page.getByRole('heading', { name: '法人证书登录' }).waitFor();
     await page.getByRole('menuitem', { name: '短信登录' }).click();
     await page.getByRole('heading', { name: '经办人短信登录' }).waitFor();
@@ -91,9 +124,16 @@ describe('issue 6 portal in a browser (R34)', () => {
   });
 
   it('ok/an online new certificate is approved by the electronic authorisation letter (no manual review)', async () => {
-    await page.getByRole('menuitem', { name: '在线新办' }).click();
+    // the agent's new key, made in this browser
+    await page.goto(`${web.running.url}/portal/keys`);
+    await createKey('经办人 王五', AGENT_PIN);
+    await page.goto(`${web.running.url}/portal/apply`);
     await page.getByRole('heading', { name: '在线新办数字证书' }).waitFor();
-    await page.getByLabel('证书请求（PKCS#10，PEM）').fill(csrOf(Sm2PrivateKey.generate()));
+    await page.getByLabel('PIN 码').fill(AGENT_PIN);
+    await page.getByRole('button', { name: '用软证书生成请求' }).click();
+    await expect
+      .poll(() => page.getByLabel('证书请求（PKCS#10，PEM）').inputValue(), { timeout: 30_000 })
+      .toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
     await page.getByLabel('申请材料（仅保存 SM3 摘要）').setInputFiles({
       name: '营业执照.pdf',
       mimeType: 'application/pdf',
@@ -105,11 +145,9 @@ describe('issue 6 portal in a browser (R34)', () => {
     const letter = await page.getByTestId('letter-text').innerText();
     expect(letter).toContain('经办人 agent: 王五');
     expect(letter).toContain('法定代表人 legal representative: 张三');
-    // the legal representative signs the exact text shown (what softKeySign does in the browser)
-    const signature = Buffer.from(repKey.sign(utf8(letter), { id: '1234567812345678' })).toString('base64');
-    await page.getByLabel('签名值（SM2，DER 的 Base64）').fill(signature);
-    await page.getByLabel('签名证书（PEM）').fill(repCertificate);
-    await page.getByRole('button', { name: '提交签名' }).click();
+    // the legal representative signs the text with the enterprise's soft certificate (softKeySign)
+    await page.getByLabel('PIN 码').fill(REP_PIN);
+    await page.getByRole('button', { name: '用软证书签署' }).click();
     await page.getByText('授权书核验通过，新证书已签发').waitFor();
     await page.getByText('核验通过，已自动审核通过').waitFor();
     await page.getByText('法人库核验（法定代表人）').waitFor();

@@ -8,12 +8,10 @@
 import { Alert, Button, Form, InputNumber, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { currentSession } from '../api.js';
 import { type MaterialUpload, currentAgent, fileBase64, portalApi } from '../api/portal.js';
-import { softKeyCsr } from '../softkey/index.js';
 import { useI18n } from '../i18n.js';
 import { CsrField, useAction } from './portal-form.js';
-import { type SoftKeyChoice, SoftKeyFields } from './portal-softkey-field.js';
+import { SoftKeyCsrFields } from './portal-softkey-field.js';
 
 interface Fields {
   readonly csr: string;
@@ -32,18 +30,6 @@ export function PortalApplyPage() {
   const [files, setFiles] = useState<File[]>([]);
   const { error, busy, run } = useAction();
   const agent = currentAgent();
-  const fromSoftKey = () =>
-    run(async () => {
-      const { keyId, pin } = form.getFieldsValue(['keyId', 'pin']) as SoftKeyChoice;
-      const principal = currentSession()?.principal;
-      const name = principal?.name ?? '';
-      const csr = await softKeyCsr(keyId ?? '', pin ?? '', {
-        cn: name,
-        o: name,
-        ...(principal?.uscc ? { uscc: principal.uscc } : {}),
-      });
-      form.setFieldValue('csr', csr);
-    });
   const submit = async (fields: Fields) => {
     if (!agent) return;
     await run(async () => {
@@ -76,13 +62,7 @@ export function PortalApplyPage() {
         initialValues={{ letterDays: 30, materialKind: 'business-licence' }}
         disabled={!agent}
       >
-        <Alert type="info" showIcon message={t('portal.apply.softKeyHint')} style={{ marginBottom: 16 }} />
-        <SoftKeyFields
-          fits={(key) => !key.signCertificate}
-          action={t('portal.apply.softKey')}
-          onUse={() => void fromSoftKey()}
-          busy={busy}
-        />
+        <SoftKeyCsrFields form={form} />
         <CsrField />
         <Form.Item label={t('portal.apply.materialKind')} name="materialKind">
           <Select options={KINDS.map((kind) => ({ value: kind, label: t(`portal.material.${kind}`) }))} />

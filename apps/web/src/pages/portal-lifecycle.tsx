@@ -10,6 +10,7 @@ import { Link, useParams } from 'react-router';
 import { type IssuedPair, type LifecycleStep, portalApi } from '../api/portal.js';
 import { useI18n } from '../i18n.js';
 import { CsrField, useAction } from './portal-form.js';
+import { SoftKeyCsrFields } from './portal-softkey-field.js';
 
 interface Fields {
   readonly csr?: string;
@@ -24,6 +25,7 @@ export function PortalLifecyclePage() {
   const { serial = '', step = 'renew' } = useParams();
   const [done, setDone] = useState<string | null>(null);
   const { error, busy, run } = useAction();
+  const [form] = Form.useForm<Fields>();
   const replacing = REPLACING.has(step);
   const submit = async (fields: Fields) => {
     if (!replacing && !window.confirm(t('portal.lifecycle.confirm', { step: term('businessType', step) })))
@@ -59,7 +61,8 @@ export function PortalLifecyclePage() {
           }
         />
       ) : (
-        <Form<Fields> layout="vertical" onFinish={submit} requiredMark={false}>
+        <Form<Fields> form={form} layout="vertical" onFinish={submit} requiredMark={false}>
+          {replacing && <SoftKeyCsrFields form={form} />}
           {replacing && <CsrField />}
           {step === 'change' && (
             <Form.Item

@@ -4,10 +4,12 @@
  * (`softKeyCsr`); the legal representative signs a letter with one that holds the enterprise's
  * signing certificate (`softKeySign`). Refusals of the key (wrong PIN, locked) show in words.
  */
-import { Button, Form, Input, Select, Space } from 'antd';
+import { Alert, Button, Form, type FormInstance, Input, Select, Space } from 'antd';
+import { currentSession } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { useLoad } from '../load.js';
-import { type SoftKey, listSoftKeys } from '../softkey/index.js';
+import { type SoftKey, listSoftKeys, softKeyCsr } from '../softkey/index.js';
+import { useAction } from './portal-form.js';
 
 export interface SoftKeyChoice {
   readonly keyId?: string;
@@ -46,5 +48,38 @@ export function SoftKeyFields({
         </Button>
       </Form.Item>
     </Space>
+  );
+}
+
+/**
+ * The request of a new pair made with a soft key that has no certificate yet (`softKeyCsr`:
+ * CN and O the legal person's name, its USCC), written into the form's `csr` field.
+ */
+export function SoftKeyCsrFields({ form }: { readonly form: FormInstance }) {
+  const { t } = useI18n();
+  const { error, busy, run } = useAction();
+  const make = () =>
+    run(async () => {
+      const { keyId, pin } = form.getFieldsValue(['keyId', 'pin']) as SoftKeyChoice;
+      const principal = currentSession()?.principal;
+      const name = principal?.name ?? '';
+      const csr = await softKeyCsr(keyId ?? '', pin ?? '', {
+        cn: name,
+        o: name,
+        ...(principal?.uscc ? { uscc: principal.uscc } : {}),
+      });
+      form.setFieldValue('csr', csr);
+    });
+  return (
+    <>
+      <Alert type="info" showIcon message={t('portal.apply.softKeyHint')} style={{ marginBottom: 16 }} />
+      <SoftKeyFields
+        fits={(key) => !key.signCertificate}
+        action={t('portal.apply.softKey')}
+        onUse={() => void make()}
+        busy={busy}
+      />
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+    </>
   );
 }
