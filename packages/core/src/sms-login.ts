@@ -135,15 +135,32 @@ export async function requestSmsCode(
     });
     if (reason) return reason;
     await tx.insertSmsCode({ ...record, codeHash: codeHash(record.id, code) });
-    // sent inside the transaction: a provider failure rolls the code back, so none is kept unsent
-    await context.sms.send({
-      phone: input.phone,
-      text: `【一证】您的登录验证码为 ${code}，${SMS_CODE_RULES.ttlMinutes} 分钟内有效，请勿告诉他人。Your Yizheng login code is ${code} (valid ${SMS_CODE_RULES.ttlMinutes} minutes).`,
-    });
     return null;
   });
   // a refusal is audited (its transaction committed) and then thrown
   if (refusal) throw new CoreError(refusal[0], refusal[1]);
+  // sent after the commit: no database lock (the audit head's) is held while the provider answers
+  try {
+    await context.sms.send({
+      phone: input.phone,
+      text: `【一证】您的登录验证码为 ${code}，${SMS_CODE_RULES.ttlMinutes} 分钟内有效，请勿告诉他人。Your Yizheng login code is ${code} (valid ${SMS_CODE_RULES.ttlMinutes} minutes).`,
+    });
+  } catch (error) {
+    // a code that never arrived is voided, so it cannot be used even if it leaked from a log
+    await context.store.transaction(async (tx) => {
+      await tx.updateSmsCode(record.id, { usedAt: context.clock.now() });
+      await appendAudit(tx, {
+        at: context.clock.now(),
+        actor: 'system',
+        action: 'sms-code.void',
+        object: `legal-person:${input.uscc}`,
+        reason: `not delivered: ${error instanceof Error ? error.message : String(error)}`,
+        detail: { phone: maskPhone(input.phone) },
+      });
+    });
+    if (error instanceof CoreError) throw error;
+    throw new CoreError('YZ_ERR_SMS_UNAVAILABLE', 'the SMS provider could not deliver the code');
+  }
   return { expiresAt: record.expiresAt, phone: maskPhone(input.phone) };
 }
 

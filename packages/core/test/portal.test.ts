@@ -183,6 +183,15 @@ describe.each(STORE_KINDS)('online subsystem on %s (R34)', (kind) => {
         code: 'YZ_ERR_RATE_LIMITED',
       });
     });
+    it('error/the provider down: YZ_ERR_SMS_UNAVAILABLE, the code kept is void', async () => {
+      clock.advance(2 * 3600_000);
+      const down = { send: async () => Promise.reject(new Error('gateway timeout')) };
+      await expect(requestSmsCode({ ...context, sms: down }, login)).rejects.toMatchObject({
+        code: 'YZ_ERR_SMS_UNAVAILABLE',
+      });
+      const kept = await test.store.read.latestSmsCode(HANGZHOU.uscc, AGENT.phone);
+      expect(kept!.usedAt).not.toBeNull();
+    });
   });
 
   describe('electronic authorisation letter', () => {

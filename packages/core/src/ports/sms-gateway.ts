@@ -5,7 +5,7 @@
  * contract is in docs/integration.md.
  *
  * An adapter that cannot deliver throws `CoreError('YZ_ERR_SMS_UNAVAILABLE')`; the code is then
- * not kept, so the agent can simply ask again.
+ * voided, so the agent simply asks again.
  */
 
 /** One text message. */
