@@ -182,6 +182,26 @@ public class BcCheck {
                 java.security.cert.CertPathValidator.getInstance("PKIX", BC).validate(cf.generateCertPath(path), params);
                 return "valid " + path.size();
             }
+            case "cert-path-crl": { // anchor DER, target DER, time ms, CRLs (comma-separated DER) -> "valid" (revocation checked)
+                // PKIX with revocation on and the CRLs as the only source: BC matches the target's
+                // cRLDistributionPoints with each CRL's issuingDistributionPoint (RFC 5280 §6.3.3)
+                // and fails the path with "Certificate revocation …" for a revoked target.
+                java.security.cert.CertificateFactory cf = java.security.cert.CertificateFactory.getInstance("X.509", BC);
+                java.security.cert.X509Certificate anchor = (java.security.cert.X509Certificate) cf.generateCertificate(new ByteArrayInputStream(hex(a[1])));
+                java.security.cert.X509Certificate target = (java.security.cert.X509Certificate) cf.generateCertificate(new ByteArrayInputStream(hex(a[2])));
+                java.util.List<java.security.cert.CRL> crls = new java.util.ArrayList<>();
+                for (String part : a[4].split(","))
+                    crls.add(cf.generateCRL(new ByteArrayInputStream(hex(part))));
+                java.security.cert.PKIXParameters params = new java.security.cert.PKIXParameters(
+                    java.util.Set.of(new java.security.cert.TrustAnchor(anchor, null)));
+                params.addCertStore(java.security.cert.CertStore.getInstance("Collection",
+                    new java.security.cert.CollectionCertStoreParameters(crls), BC));
+                params.setRevocationEnabled(true);
+                params.setDate(new java.util.Date(Long.parseLong(a[3])));
+                java.security.cert.CertPathValidator.getInstance("PKIX", BC)
+                    .validate(cf.generateCertPath(java.util.List.of(target)), params);
+                return "valid";
+            }
             case "ocsp-verify": { // responder-signing cert DER, OCSPResponse DER -> true|false status,status,… (RFC 6960)
                 // BasicOCSPResp signature check with BC's SM3withSM2 (default ID 1234567812345678).
                 org.bouncycastle.cert.ocsp.OCSPResp resp = new org.bouncycastle.cert.ocsp.OCSPResp(hex(a[2]));

@@ -6,6 +6,7 @@ import {
   type Clock,
   DEMO_FEE_ITEMS,
   type IssuanceContext,
+  type IssuedPair,
   type MediaContext,
   SoPinVault,
   publishFeeSchedule,
@@ -14,8 +15,11 @@ import {
   type Store,
   demoProfileDefinitions,
   initDemoCa,
+  issueDual,
   saveProfile,
 } from '@yizheng/core';
+import { Sm2PrivateKey } from '@yizheng/gm';
+import { buildCertificationRequest, parseName } from '@yizheng/pki';
 
 export async function demoContext(store: Store, clock: Clock): Promise<IssuanceContext & MediaContext> {
   const context: IssuanceContext & MediaContext = {
@@ -30,4 +34,22 @@ export async function demoContext(store: Store, clock: Clock): Promise<IssuanceC
     await saveProfile(store, clock, id, id, definition, 'op');
   await publishFeeSchedule(context, DEMO_FEE_ITEMS, 'op');
   return context;
+}
+
+/** A PKCS#10 request (DER) for `C=CN,CN=<name>` with a fresh SM2 key, as a legal person's tool makes it. */
+export function csrDer(name = '杭州某某科技有限公司'): Uint8Array {
+  return buildCertificationRequest({ subject: parseName(`C=CN,CN=${name}`) }, Sm2PrivateKey.generate()).der;
+}
+
+/** Issues a dual pair to a legal person (default 杭州某某科技有限公司) from a fresh key's request. */
+export function issueTestPair(
+  context: IssuanceContext,
+  legalPerson: { uscc: string; name: string } = { uscc: '91330106MA2B3C4D5D', name: '杭州某某科技有限公司' },
+): Promise<IssuedPair> {
+  return issueDual(context, {
+    request: csrDer(legalPerson.name),
+    legalPerson,
+    channel: 'counter',
+    actor: 'op',
+  });
 }

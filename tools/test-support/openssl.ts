@@ -98,3 +98,22 @@ export function opensslSm2Verify(
     scratch.write(`verify-${n}.sig`, signature),
   ]);
 }
+
+/**
+ * A self-signed TLS certificate for 127.0.0.1 (EC P-256, subjectAltName IP:127.0.0.1) and its
+ * key, written to `dir` as `<name>.crt` / `<name>.key`: a directory's or proxy's own certificate.
+ */
+export function selfSignedTlsCertificate(
+  dir: string,
+  name: string,
+): { certFile: string; keyFile: string; pem: string } {
+  const certFile = join(dir, `${name}.crt`);
+  const keyFile = join(dir, `${name}.key`);
+  const made = spawnSync('openssl', [
+    ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
+    ...['-keyout', keyFile, '-out', certFile, '-days', '30', '-subj', `/CN=127.0.0.1/O=${name}`],
+    ...['-addext', 'subjectAltName=IP:127.0.0.1'],
+  ]);
+  if (made.status !== 0) throw new Error(`openssl req failed: ${made.stderr.toString()}`);
+  return { certFile, keyFile, pem: readFileSync(certFile, 'utf8') };
+}

@@ -2,7 +2,8 @@
  * A private OpenLDAP `slapd` (Debian package `slapd`, installed by `npm test`) for the publisher's
  * tests: its own temporary directory, a generated slapd.conf (core, cosine and inetorgperson
  * schemas plus schema/yizheng.schema; an mdb database for `o=Yizheng Test,c=CN`; a root DN with a
- * password), a free port on 127.0.0.1, and stop/start on the same data to play an outage.
+ * password), a free port on 127.0.0.1, and stop/start on the same data to play an outage. With
+ * `tls` (a certificate and key file) it also listens for ldaps:// on a second port.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,17 +37,25 @@ export class Slapd {
   private constructor(
     readonly dir: string,
     readonly port: number,
+    /** The ldaps:// port, when started with `tls`. */
+    readonly tlsPort?: number,
   ) {}
 
   get url(): string {
     return `ldap://127.0.0.1:${this.port}`;
   }
 
+  /** `ldaps://127.0.0.1:<tlsPort>` (started with `tls` only). */
+  get tlsUrl(): string {
+    if (this.tlsPort === undefined) throw new Error('slapd was started without tls');
+    return `ldaps://127.0.0.1:${this.tlsPort}`;
+  }
+
   /** Writes the configuration and starts slapd; resolves once it answers. */
-  static async start(): Promise<Slapd> {
+  static async start(options: { tls?: { certFile: string; keyFile: string } } = {}): Promise<Slapd> {
     const dir = mkdtempSync(join(tmpdir(), 'yz-slapd-'));
     mkdirSync(join(dir, 'db'));
-    const slapd = new Slapd(dir, await freePort());
+    const slapd = new Slapd(dir, await freePort(), options.tls ? await freePort() : undefined);
     writeFileSync(
       join(dir, 'slapd.conf'),
       [
@@ -55,6 +64,9 @@ export class Slapd {
         'include /etc/ldap/schema/inetorgperson.schema',
         `include ${SCHEMA}`,
         `pidfile ${join(dir, 'slapd.pid')}`,
+        ...(options.tls
+          ? [`TLSCertificateFile ${options.tls.certFile}`, `TLSCertificateKeyFile ${options.tls.keyFile}`]
+          : []),
         'modulepath /usr/lib/ldap',
         'moduleload back_mdb',
         'database mdb',
@@ -75,7 +87,8 @@ export class Slapd {
   /** Starts slapd on the same port and data; resolves once it answers. */
   async resume(): Promise<void> {
     // -d 0: stay in the foreground (a child we can stop), logging nothing but errors
-    const child = spawn('slapd', ['-f', join(this.dir, 'slapd.conf'), '-h', `${this.url}/`, '-d', '0']);
+    const urls = this.tlsPort === undefined ? `${this.url}/` : `${this.url}/ ${this.tlsUrl}/`;
+    const child = spawn('slapd', ['-f', join(this.dir, 'slapd.conf'), '-h', urls, '-d', '0']);
     this.#child = child;
     child.stderr.on('data', (chunk: Buffer) => (this.#log += chunk.toString()));
     for (let waited = 0; ; waited += 50) {

@@ -42,6 +42,7 @@ import {
 } from './ca/service-commands.js';
 import { branchAdd, clientAdd, operatorAdd, operatorPasswd } from './ca/account-commands.js';
 import { stockImport } from './ca/stock-import-command.js';
+import { crlPartitions } from './ca/crl-partition-command.js';
 import { ocspIssueResponder } from './ca/ocsp-commands.js';
 import { serve } from './serve-command.js';
 import {
@@ -78,7 +79,7 @@ const GROUPS: Record<string, Record<string, Command>> = {
   gm: { keygen, sign, verify, encrypt, decrypt, sm3, sm4, bench },
   req: { new: reqNew, show: reqShow, verify: reqVerify },
   cert: { show: certShow, verify: certVerify },
-  crl: { show: crlShow, verify: crlVerify, generate: crlGenerate },
+  crl: { show: crlShow, verify: crlVerify, generate: crlGenerate, partitions: crlPartitions },
   ocsp: { show: ocspShow, 'issue-responder': ocspIssueResponder },
   cms: { verify: cmsVerify },
   envelope: { open: envelopeOpen },
@@ -170,6 +171,8 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
   crl generate --out ca.crl [--delta] [--hours N] [--ca ID] [--pem]
              issues the CA's full CRL (or delta CRL over the latest full one), stores it where
              the server publishes it (/crl/{ca}.crl, /crl/{ca}-delta.crl) and writes it to FILE
+  crl partitions --count N [--urls T1,T2] [--ca ID]   CRL partitions 分区: new certificates name
+             /crl/{ca}-p{n}.crl; one CRL per partition is issued with every CRL ({n} in templates)
   ocsp issue-responder [--ca ID] [--out FILE]   issue or renew the CA's OCSP responder certificate
   media receive --model M [--scheme skf-sha1-sm4|skf-sm3-sm4] SERIAL…   USB-KEYs into stock 入库
   media personalise --medium S --serial HEX   制证: bind to a pair, random SO PIN shown once

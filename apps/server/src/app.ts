@@ -111,6 +111,8 @@ export async function buildServer(
     return503OnClosing: true,
     // an OCSP GET carries its whole request in the path
     routerOptions: { maxParamLength: 4096 },
+    // behind a reverse proxy: X-Forwarded-For is believed only from these peers (request.ip)
+    ...(config.trustProxy?.length ? { trustProxy: [...config.trustProxy] } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerProblemHandlers(app);
   const apiRoutes = registerAccessControl(app, platform);

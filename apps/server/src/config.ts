@@ -4,7 +4,9 @@
  * against one schema at start; every problem is reported at once, by field, with what is
  * expected, and the server does not start.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { DirectoryTree, parseLdapUrl } from '@yizheng/publish';
@@ -31,6 +33,12 @@ export const ServerConfigSchema = Type.Object(
       Type.Literal('trace'),
       Type.Literal('silent'),
     ]),
+    /**
+     * Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, IPv4 or IPv6); absent:
+     * none, the peer's address is the client's. Per-address login and unlock limits count the
+     * address this yields.
+     */
+    trustProxy: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 64 })),
     /** Largest request body, bytes. */
     bodyLimit: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
     crl: Type.Object(
@@ -69,7 +77,11 @@ export const ServerConfigSchema = Type.Object(
     ldapPublish: Type.Optional(
       Type.Object(
         {
-          url: Type.String({ pattern: '^ldap://\\S+$' }),
+          url: Type.String({ pattern: '^ldaps?://\\S+$' }),
+          /** With ldaps://: a PEM file of the CA certificate(s) the directory's certificate must chain to. */
+          caFile: Type.Optional(Type.String({ minLength: 1 })),
+          /** With ldap://: upgrade each connection with StartTLS before binding. */
+          startTls: Type.Optional(Type.Boolean()),
           bindDn: Type.String({ minLength: 1 }),
           /** The external directory's base: entries go under `ou=CA` and `ou=legal-persons` of it. */
           baseDn: Type.String({ minLength: 1 }),
@@ -82,6 +94,8 @@ export const ServerConfigSchema = Type.Object(
           retryMaxMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
           /** Longest a connect or one LDAP operation may take. */
           timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000 }),
+          /** How often expired certificates are queued for removal from the directory (R7). */
+          expirySweepMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
         },
         { additionalProperties: false },
       ),
@@ -120,6 +134,7 @@ export const DEFAULT_LDAP_PUBLISH: Omit<LdapPublishConfig, 'url' | 'bindDn' | 'b
   retryMinMs: 1000,
   retryMaxMs: 60_000,
   timeoutMs: 5000,
+  expirySweepMinutes: 10,
 };
 
 type Layer = Partial<Omit<ServerConfig, 'crl' | 'ocsp' | 'ldap' | 'ldapPublish'>> & {
@@ -153,6 +168,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Layer {
     databaseUrl: env.DATABASE_URL || undefined,
     schema: env.YIZHENG_DB_SCHEMA || undefined,
     logLevel: env.YIZHENG_LOG_LEVEL,
+    trustProxy: env.YIZHENG_TRUST_PROXY
+      ? env.YIZHENG_TRUST_PROXY.split(',')
+          .map((a) => a.trim())
+          .filter((a) => a !== '')
+      : undefined,
   };
   const crl = {
     fullIntervalMinutes: integer(env.YIZHENG_CRL_FULL_MINUTES),
@@ -173,6 +193,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Layer {
     url: env.YIZHENG_LDAP_PUBLISH_URL || undefined,
     bindDn: env.YIZHENG_LDAP_PUBLISH_BIND_DN || undefined,
     baseDn: env.YIZHENG_LDAP_PUBLISH_BASE_DN || undefined,
+    caFile: env.YIZHENG_LDAP_PUBLISH_CA_FILE || undefined,
+    startTls: boolean(env.YIZHENG_LDAP_PUBLISH_START_TLS),
   };
   if (Object.values(ldapPublish).some((v) => v !== undefined)) layer.ldapPublish = ldapPublish;
   return layer as Layer;
@@ -199,6 +221,31 @@ function merge(base: ServerConfig, layer: Layer): ServerConfig {
   } as ServerConfig;
 }
 
+/**
+ * The PEM CA bundle the publisher trusts for ldaps://, read and checked: at least one
+ * certificate, each one parseable (a clear message at start instead of a TLS failure later).
+ */
+export function readCaBundle(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new Error(`${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new Error(`${file}: certificate ${i + 1} does not parse`);
+    }
+  }
+  return text;
+}
+
 /** Problems the schema cannot see: DNs and URLs that do not parse, a back-off upside down. */
 function ldapProblems(config: ServerConfig): string[] {
   const problems: string[] = [];
@@ -216,8 +263,31 @@ function ldapProblems(config: ServerConfig): string[] {
     check('/ldapPublish/baseDn', () => new DirectoryTree(publish.baseDn));
     if (publish.retryMinMs > publish.retryMaxMs)
       problems.push('/ldapPublish/retryMaxMs: must not be shorter than retryMinMs');
+    const ldaps = publish.url.startsWith('ldaps://');
+    if (publish.startTls && ldaps)
+      problems.push('/ldapPublish/startTls: an ldaps:// URL is TLS already; StartTLS is for ldap://');
+    if (publish.caFile !== undefined) {
+      if (!ldaps && !publish.startTls)
+        problems.push(
+          '/ldapPublish/caFile: only used with TLS to the directory (an ldaps:// URL or startTls)',
+        );
+      else check('/ldapPublish/caFile', () => readCaBundle(publish.caFile!));
+    }
   }
   return problems;
+}
+
+/** A trusted proxy entry: an IPv4 or IPv6 address, or one with a /prefix in its family's range. */
+function proxyProblem(entry: string): string | undefined {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined)
+    return `${JSON.stringify(entry)} is not an IP address or CIDR (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8)`;
+  if (prefix === undefined) return undefined;
+  const bits = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > bits)
+    return `${JSON.stringify(entry)}: the prefix length must be 0..${bits}`;
+  return undefined;
 }
 
 /** Builds and checks the configuration; a bad one is `YZ_ERR_CONFIG` listing every problem. */
@@ -247,6 +317,11 @@ export function loadConfig(
   if (problems.length === 0 && config.crl.nextUpdateHours * 60 <= config.crl.fullIntervalMinutes)
     problems.push('/crl/nextUpdateHours: must be longer than crl.fullIntervalMinutes');
   if (problems.length === 0) problems.push(...ldapProblems(config));
+  if (problems.length === 0)
+    for (const [i, entry] of (config.trustProxy ?? []).entries()) {
+      const problem = proxyProblem(entry);
+      if (problem) problems.push(`/trustProxy/${i}: ${problem}`);
+    }
   if (problems.length > 0)
     throw new ServerError('YZ_ERR_CONFIG', `invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -4,9 +4,11 @@
  *   `StoreDirectory` (a revocation is gone at the next search, on every node);
  * - when `ldapPublish` is set, the outbox worker publishing to that external directory, with its
  *   metrics: jobs pending and the age of the oldest (the publication lag), jobs published and
- *   failed, and the lag of each published job.
+ *   failed, and the lag of each published job; and the sweep that queues expired certificates
+ *   for removal from it (R7).
  * `startServer` starts both and closes them on shutdown.
  */
+import { sweepExpiredCertificates } from '@yizheng/core';
 import { LdapServer, type LdapServerEvent } from '@yizheng/ldap';
 import {
   DirectoryTree,
@@ -18,7 +20,7 @@ import {
 } from '@yizheng/publish';
 import type { FastifyBaseLogger } from 'fastify';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { ServerConfig } from './config.js';
+import { type ServerConfig, readCaBundle } from './config.js';
 import { ServerError } from './errors.js';
 import type { Platform } from './platform.js';
 
@@ -87,6 +89,8 @@ export function startPublisher(
     password,
     tree: new DirectoryTree(settings.baseDn),
     timeoutMs: settings.timeoutMs,
+    ...(settings.caFile !== undefined ? { ca: readCaBundle(settings.caFile) } : {}),
+    ...(settings.startTls ? { startTls: true } : {}),
   });
   const jobs = new Counter({
     name: 'yizheng_ldap_publish_jobs_total',
@@ -146,11 +150,47 @@ export function startPublisher(
     },
   });
   worker.start();
+  const sweeps = startExpirySweep(platform, settings.expirySweepMinutes * 60_000, log);
   return {
     worker,
     async close() {
+      await sweeps.stop();
       await worker.stop();
       publisher.close();
+    },
+  };
+}
+
+/**
+ * Every `intervalMs` (and once at start) enqueues the removal of certificates that expired since
+ * the last sweep from the external directory (R7; core `sweepExpiredCertificates`, one node at a
+ * time). A failure (database down) is logged and retried at the next interval.
+ */
+function startExpirySweep(
+  platform: Platform,
+  intervalMs: number,
+  log: FastifyBaseLogger,
+): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const sweep = () => {
+    running = sweepExpiredCertificates(platform).then(
+      (result) => {
+        if (result.status === 'swept' && result.enqueued > 0)
+          log.info(
+            { enqueued: result.enqueued },
+            'expired certificates queued for removal from the external directory',
+          );
+      },
+      (error: unknown) => log.warn({ err: error }, 'expiry sweep failed; retrying at the next interval'),
+    );
+  };
+  sweep();
+  const timer = setInterval(sweep, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
     },
   };
 }

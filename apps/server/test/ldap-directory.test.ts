@@ -25,6 +25,7 @@ import {
   startServer,
 } from '../src/index.js';
 import { Slapd } from '../../../tools/test-support/slapd.js';
+import { selfSignedTlsCertificate } from '../../../tools/test-support/openssl.js';
 
 const HANGZHOU = '91330106MA2B3C4D5D';
 const SUFFIX = 'o=Yizheng Demo CA,c=CN';
@@ -194,6 +195,7 @@ describe('startServer: LDAP settings', () => {
       retryMinMs: 1000,
       retryMaxMs: 60_000,
       timeoutMs: 5000,
+      expirySweepMinutes: 10,
     });
     const problems = (layers: Parameters<typeof loadConfig>[0]): string => {
       try {
@@ -207,7 +209,7 @@ describe('startServer: LDAP settings', () => {
     const refused = problems({
       env: {
         YIZHENG_LDAP_ENABLED: 'yes',
-        YIZHENG_LDAP_PUBLISH_URL: 'ldaps://x',
+        YIZHENG_LDAP_PUBLISH_URL: 'ftp://x',
         YIZHENG_LDAP_PUBLISH_BIND_DN: 'cn=p',
       },
     });
@@ -230,6 +232,47 @@ describe('startServer: LDAP settings', () => {
     ).toThrow(/\/ldapPublish\/url[\s\S]*\/ldapPublish\/baseDn[\s\S]*\/ldapPublish\/retryMaxMs/);
   });
 
+  it('ok/ldaps:// with a CA bundle (YIZHENG_LDAP_PUBLISH_CA_FILE); error/a bundle with ldap://, unreadable, or without a certificate', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yz-ldaps-config-'));
+    try {
+      const { certFile } = selfSignedTlsCertificate(dir, 'directory');
+      const env = {
+        YIZHENG_LDAP_PUBLISH_URL: 'ldaps://ldap.example.cn',
+        YIZHENG_LDAP_PUBLISH_BIND_DN: 'cn=publisher,o=Example,c=CN',
+        YIZHENG_LDAP_PUBLISH_BASE_DN: 'o=Example,c=CN',
+        YIZHENG_LDAP_PUBLISH_CA_FILE: certFile,
+      };
+      expect(loadConfig({ env }).ldapPublish).toMatchObject({
+        url: 'ldaps://ldap.example.cn',
+        caFile: certFile,
+      });
+      const refusal = (change: Record<string, string>) => () => loadConfig({ env: { ...env, ...change } });
+      expect(refusal({ YIZHENG_LDAP_PUBLISH_URL: 'ldap://ldap.example.cn' })).toThrow(
+        /\/ldapPublish\/caFile: only used with TLS to the directory/,
+      );
+      expect(
+        loadConfig({
+          env: {
+            ...env,
+            YIZHENG_LDAP_PUBLISH_URL: 'ldap://ldap.example.cn',
+            YIZHENG_LDAP_PUBLISH_START_TLS: 'true',
+          },
+        }).ldapPublish,
+      ).toMatchObject({ startTls: true, caFile: certFile });
+      expect(refusal({ YIZHENG_LDAP_PUBLISH_START_TLS: 'true' })).toThrow(
+        /\/ldapPublish\/startTls: an ldaps:\/\/ URL is TLS already/,
+      );
+      expect(refusal({ YIZHENG_LDAP_PUBLISH_CA_FILE: join(dir, 'missing.pem') })).toThrow(
+        /\/ldapPublish\/caFile: cannot read .*missing\.pem: ENOENT/,
+      );
+      expect(refusal({ YIZHENG_LDAP_PUBLISH_CA_FILE: join(dir, 'directory.key') })).toThrow(
+        /\/ldapPublish\/caFile: .*directory\.key holds no PEM certificate/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('error/a publisher without YIZHENG_LDAP_PUBLISH_PASSWORD: YZ_ERR_CONFIG, nothing left listening', async () => {
     const settings = config({
       ldapPublish: {
@@ -241,6 +284,7 @@ describe('startServer: LDAP settings', () => {
         retryMinMs: 1000,
         retryMaxMs: 60_000,
         timeoutMs: 5000,
+        expirySweepMinutes: 10,
       },
     });
     const lines: string[] = [];
@@ -271,6 +315,7 @@ describe('startServer: LDAP settings', () => {
           retryMinMs: 100,
           retryMaxMs: 1000,
           timeoutMs: 2000,
+          expirySweepMinutes: 10,
         },
       }),
       {

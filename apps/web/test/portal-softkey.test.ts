@@ -216,6 +216,16 @@ describe('soft certificates in the browser: key, CSR, issuance, envelope, certif
     await dialog.getByLabel('证书请求（PKCS#10）').waitFor();
   });
 
+  it('ok/the certificate pages speak English on request', async () => {
+    const english = await web.open('/portal/login', 'en');
+    await english.getByRole('heading', { name: 'Legal-person certificate login' }).waitFor();
+    await english.getByText('This browser has no soft certificate').waitFor();
+    await english.getByRole('link', { name: 'Certificates', exact: true }).click();
+    await english.getByRole('heading', { name: 'Certificates (soft certificates)' }).waitFor();
+    await english.getByText('No soft certificate in this browser yet').waitFor();
+    await english.context().close();
+  });
+
   it('ok/the built web bundle imports nothing from node: (gm and pki took their browser builds)', () => {
     const assets = join(fileURLToPath(new URL('../dist/assets/', import.meta.url)));
     const scripts = readdirSync(assets).filter((name) => name.endsWith('.js'));

@@ -19,6 +19,8 @@
  * - Superseded CRLs are deleted when a full CRL is issued (the previous full CRL and its deltas
  *   stay, so a delta's base can still be read); each issue stays in the audit trail with the SM3
  *   of its DER, and writes a `publish.crl` outbox job for an external LDAP directory.
+ * - **Partition CRLs** (分区, crl-partition-issuance.ts): a CA configured with partitions issues
+ *   them in the same transaction, with the same number.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,6 +28,8 @@ import { sm3, toHex } from '@yizheng/gm';
 import { type CrlEntry, type RevokedEntry, buildCrl, formatName, parseCrl, uriName } from '@yizheng/pki';
 import { appendAudit } from './audit.js';
 import type { CaContext } from './ca.js';
+import { issuePartitionCrls } from './crl-partition-issuance.js';
+import { loadCrlPartitioning } from './crl-partitions.js';
 import { CoreError } from './errors.js';
 import type { CertificateRecord } from './model.js';
 import { loadPublishingCa } from './publishing-ca.js';
@@ -75,18 +79,17 @@ function entryOf(cert: CertificateRecord, now: Date): RevokedEntry {
 }
 
 /**
- * The entries a full CRL issued now carries: revoked and suspended certificates, except those
- * that expired before `previousFull` was issued (they were on it, beyond their validity).
+ * The certificates a full CRL issued now carries: revoked and suspended ones, except those that
+ * expired before `previousFull` was issued (they were on it, beyond their validity).
  */
-async function currentEntries(
+async function currentRecords(
   tx: StoreTx,
   caId: string,
   previousFull: CrlIssueSummary | undefined,
-  now: Date,
-): Promise<RevokedEntry[]> {
+): Promise<CertificateRecord[]> {
   const revoked = await tx.revokedCertificates(caId);
   const cutoff = previousFull?.thisUpdate.getTime() ?? -Infinity;
-  return revoked.filter((c) => c.notAfter.getTime() >= cutoff).map((c) => entryOf(c, now));
+  return revoked.filter((c) => c.notAfter.getTime() >= cutoff);
 }
 
 /** Parsed entries of recent base CRLs by `caId/number` (a base is read once per full CRL). */
@@ -155,7 +158,8 @@ async function attempt(
     const now = context.clock.now();
     const number =
       latest && latest.number >= BigInt(now.getTime()) ? latest.number + 1n : BigInt(now.getTime());
-    const current = await currentEntries(tx, caId, latestFull, now);
+    const records = await currentRecords(tx, caId, latestFull);
+    const current = records.map((c) => entryOf(c, now));
     const entries =
       kind === 'delta' && latestFull ? deltaEntries(await entriesOfBase(tx, latestFull), current) : current;
     const nextUpdate = new Date(now.getTime() + minutes * MINUTE);
@@ -191,6 +195,21 @@ async function attempt(
       der,
     };
     await tx.insertCrlIssue(crl);
+    const partitioning = await loadCrlPartitioning(tx, caId);
+    const partitions = partitioning
+      ? await issuePartitionCrls(tx, partitioning, {
+          caId,
+          issuer: ca.certificate,
+          signer,
+          kind,
+          number,
+          thisUpdate: now,
+          nextUpdate:
+            kind === 'delta' && latestFull!.nextUpdate > nextUpdate ? latestFull!.nextUpdate : nextUpdate,
+          records,
+          entryOf: (c) => entryOf(c, now),
+        })
+      : [];
     // the previous full CRL and its deltas stay: a client may hold a delta over it
     if (kind === 'full' && latestFull) await tx.deleteCrlIssuesBefore(caId, latestFull.number);
     await appendAudit(tx, {
@@ -206,6 +225,7 @@ async function attempt(
         nextUpdate: nextUpdate.toISOString(),
         sm3: toHex(sm3(der)),
         issuer: formatName(ca.certificate.tbs.subject),
+        ...(partitions.length ? { partitions: partitions.map((p) => ({ ...p })) } : {}),
       },
     });
     // an external LDAP directory gets the new CRL through the outbox, like certificates (R5)

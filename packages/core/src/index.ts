@@ -25,6 +25,8 @@ export * from './kmc-recovery.js';
 export * from './history.js';
 export * from './batch-revocation.js';
 export * from './crl-issuance.js';
+export * from './crl-partitions.js';
+export * from './expiry-publication.js';
 export * from './service-policy.js';
 export * from './fees.js';
 export * from './eligibility.js';

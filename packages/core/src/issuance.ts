@@ -10,6 +10,7 @@ import { Sm2PublicKey, isGmError, sm3, toHex } from '@yizheng/gm';
 import {
   type Certificate,
   type CertificateIssuer,
+  type Sm2Signer,
   certificatePublicKey,
   encodeCsrResponse,
   formatName,
@@ -22,6 +23,12 @@ import {
 import { type ApplicantDetails, checkApplicant } from './applicant.js';
 import { appendAudit } from './audit.js';
 import { type CaContext, type IssuingCa, loadIssuingCa } from './ca.js';
+import {
+  type CrlPartitioning,
+  loadCrlPartitioning,
+  partitionOfSerial,
+  partitionUrls,
+} from './crl-partitions.js';
 import { CoreError } from './errors.js';
 import type { KeyDelivery, Kmc } from './kmc.js';
 import type { BusinessType, CertificateRecord, Channel, EscrowedKeyRecord } from './model.js';
@@ -92,28 +99,56 @@ export async function loadProfile(
   return { id, version: record.version, definition: checkProfileDefinition(record.definition) };
 }
 
-/** Prepared issuers by CA, profile and version (the fixed extensions are encoded once). */
+/**
+ * Prepared issuers by CA, profile, version and CRL partition (the fixed extensions, the
+ * partition's cRLDistributionPoints among them, are encoded once).
+ */
 const issuers = new WeakMap<CaContext, Map<string, CertificateIssuer>>();
 
-async function issuerFor(
+function issuerFor(
   context: CaContext,
   ca: IssuingCa,
+  signer: Sm2Signer,
   profile: { id: string; version: number; definition: ProfileDefinition },
-): Promise<CertificateIssuer> {
+  partition?: { readonly n: number; readonly urls: readonly string[] },
+): CertificateIssuer {
   let byKey = issuers.get(context);
   if (!byKey) issuers.set(context, (byKey = new Map()));
-  const key = `${ca.record.id}/${profile.id}/${profile.version}`;
+  const key =
+    `${ca.record.id}/${profile.id}/${profile.version}` +
+    (partition ? `/p${partition.n}/${partition.urls.join(' ')}` : '');
   let issuer = byKey.get(key);
   if (!issuer) {
-    const signer = await context.vault.signer(ca.record.keyRef);
     issuer = prepareIssuer({
       issuer: ca.certificate,
       signer,
-      extensions: fixedExtensions(profile.definition, certificatePublicKey(ca.certificate)),
+      extensions: fixedExtensions(profile.definition, certificatePublicKey(ca.certificate), partition?.urls),
     });
     byKey.set(key, issuer);
   }
   return issuer;
+}
+
+/**
+ * Chooses the prepared issuer for a serial: its CRL partition's when the CA has partitions. The
+ * signer is fetched before the issuing transaction (the vault reads the store).
+ */
+type IssuerChoice = (serial: bigint) => { issuer: CertificateIssuer; crlPartition: number | null };
+
+function issuerChoice(
+  context: CaContext,
+  ca: IssuingCa,
+  signer: Sm2Signer,
+  profile: { id: string; version: number; definition: ProfileDefinition },
+  partitioning: CrlPartitioning | undefined,
+): IssuerChoice {
+  return (serial) => {
+    if (!partitioning || profile.definition.role === 'ocsp')
+      return { issuer: issuerFor(context, ca, signer, profile), crlPartition: null };
+    const n = partitionOfSerial(serial, partitioning.count);
+    const urls = partitionUrls(partitioning, n);
+    return { issuer: issuerFor(context, ca, signer, profile, { n, urls }), crlPartition: n };
+  };
 }
 
 function serialHex(serial: bigint): string {
@@ -215,8 +250,11 @@ export async function issuePair(
   const ca = await loadIssuingCa(context.store, input.caId);
   const signProfile = await loadProfile(context.store, input.signProfile ?? 'legal-person-sign');
   const encProfile = await loadProfile(context.store, input.encProfile ?? 'legal-person-enc');
-  const signIssuer = await issuerFor(context, ca, signProfile);
-  const encIssuer = await issuerFor(context, ca, encProfile);
+  // read per issuance, like the CA record: partitions configured on any node apply at once
+  const partitioning = await loadCrlPartitioning(context.store.read, ca.record.id);
+  const signer = await context.vault.signer(ca.record.keyRef);
+  const signIssuer = issuerChoice(context, ca, signer, signProfile, partitioning);
+  const encIssuer = issuerChoice(context, ca, signer, encProfile, partitioning);
 
   for (let attempt = 1; ; attempt++) {
     try {
@@ -247,8 +285,8 @@ interface Prepared {
   readonly holder: { key: Sm2PublicKey; spki: Uint8Array };
   readonly signProfile: { id: string; version: number; definition: ProfileDefinition };
   readonly encProfile: { id: string; version: number; definition: ProfileDefinition };
-  readonly signIssuer: CertificateIssuer;
-  readonly encIssuer: CertificateIssuer;
+  readonly signIssuer: IssuerChoice;
+  readonly encIssuer: IssuerChoice;
 }
 
 async function issueInTransaction(
@@ -306,8 +344,10 @@ async function issueInTransaction(
     rule.notAfter?.(now, p.signProfile.definition) ??
     new Date(now.getTime() + p.signProfile.definition.validityDays * DAY);
   if (notAfter <= now) throw new CoreError('YZ_ERR_STATE', 'the new pair would already be expired');
-  const signCertificate = p.signIssuer.issue({
-    serialNumber: randomSerialNumber(),
+  const signSerial = randomSerialNumber();
+  const signIssuer = p.signIssuer(signSerial);
+  const signCertificate = signIssuer.issuer.issue({
+    serialNumber: signSerial,
     subject: subjectFor(p.signProfile.definition, name),
     notBefore: now,
     notAfter,
@@ -321,7 +361,8 @@ async function issueInTransaction(
     certificateSerial: serialHex(encSerial),
   });
   const encKey = Sm2PublicKey.fromBytes(escrow.publicKey);
-  const encCertificate = p.encIssuer.issue({
+  const encIssuer = p.encIssuer(encSerial);
+  const encCertificate = encIssuer.issuer.issue({
     serialNumber: encSerial,
     subject: subjectFor(p.encProfile.definition, name),
     notBefore: now,
@@ -336,8 +377,14 @@ async function issueInTransaction(
     predecessorPairId: rule.predecessorPairId ?? null,
     applicationId,
   };
-  const sign = recordOf(signCertificate, { ...common, role: 'sign', escrowId: null }, now);
-  const enc = recordOf(encCertificate, { ...common, role: 'enc', escrowId: escrow.id }, now);
+  const sign = {
+    ...recordOf(signCertificate, { ...common, role: 'sign', escrowId: null }, now),
+    crlPartition: signIssuer.crlPartition,
+  };
+  const enc = {
+    ...recordOf(encCertificate, { ...common, role: 'enc', escrowId: escrow.id }, now),
+    crlPartition: encIssuer.crlPartition,
+  };
   await tx.insertCertificate(sign);
   await tx.insertCertificate(enc);
   for (const cert of [sign, enc])

@@ -109,6 +109,11 @@ export interface CertificateRecord {
   readonly escrowId: string | null;
   readonly der: Uint8Array;
   readonly createdAt: Date;
+  /**
+   * The CRL partition (分区) its cRLDistributionPoints names, fixed at issuance; absent when the
+   * CA had no partitions then (crl-partitions.ts).
+   */
+  readonly crlPartition?: number | null;
 }
 
 /** A key kept by the default KeyVault: the private key sealed under the vault master key. */

@@ -72,8 +72,17 @@ export function checkProfileDefinition(value: Readonly<Record<string, unknown>>)
   return d as ProfileDefinition;
 }
 
-/** Extensions every certificate of the profile carries (the prepared issuer encodes them once). */
-export function fixedExtensions(definition: ProfileDefinition, caPublicKey: Sm2PublicKey): Extension[] {
+/**
+ * Extensions every certificate of the profile carries (the prepared issuer encodes them once).
+ * `partitionCrlUrls`: the certificate belongs to a CRL partition (crl-partitions.ts), so its
+ * cRLDistributionPoints names that partition's CRL, and no freshestCRL: a partition CRL is
+ * re-issued on every change of its entries and has no delta CRLs.
+ */
+export function fixedExtensions(
+  definition: ProfileDefinition,
+  caPublicKey: Sm2PublicKey,
+  partitionCrlUrls?: readonly string[],
+): Extension[] {
   const list: Extension[] = [
     extension('keyUsage', [...KEY_USAGE[definition.role]], true),
     extension('authorityKeyIdentifier', { keyIdentifier: keyIdentifier(caPublicKey) }),
@@ -88,13 +97,14 @@ export function fixedExtensions(definition: ProfileDefinition, caPublicKey: Sm2P
         definition.policies.map((policyIdentifier) => ({ policyIdentifier })),
       ),
     );
-  if (definition.crlUrls.length && definition.role !== 'ocsp')
+  const crlUrls = partitionCrlUrls ?? definition.crlUrls;
+  if (crlUrls.length && definition.role !== 'ocsp')
     list.push(
       extension('cRLDistributionPoints', [
-        { distributionPoint: { type: 'fullName', value: definition.crlUrls.map(uriName) } },
+        { distributionPoint: { type: 'fullName', value: crlUrls.map(uriName) } },
       ]),
     );
-  if (definition.deltaCrlUrls?.length && definition.role !== 'ocsp')
+  if (definition.deltaCrlUrls?.length && definition.role !== 'ocsp' && !partitionCrlUrls)
     list.push(
       extension('freshestCRL', [
         { distributionPoint: { type: 'fullName', value: definition.deltaCrlUrls.map(uriName) } },

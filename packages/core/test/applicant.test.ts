@@ -4,8 +4,7 @@
  * before anything is issued.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sm2PrivateKey, sm3, toHex, utf8 } from '@yizheng/gm';
-import { buildCertificationRequest, parseName } from '@yizheng/pki';
+import { sm3, toHex, utf8 } from '@yizheng/gm';
 import {
   FixedClock,
   type IssuanceContext,
@@ -15,7 +14,7 @@ import {
   maskIdNumber,
 } from '../src/index.js';
 import { type TestStore, openTestStore } from '../../../tools/test-support/stores.js';
-import { demoContext } from '../../../tools/test-support/core-context.js';
+import { csrDer, demoContext } from '../../../tools/test-support/core-context.js';
 import { testUscc } from '../../../tools/test-support/uscc.js';
 
 const AGENT_ID = '330106199003070022';
@@ -68,11 +67,7 @@ describe('applicant details on issuance', () => {
   });
   afterAll(async () => t?.dispose());
 
-  const csr = () =>
-    buildCertificationRequest(
-      { subject: parseName('C=CN,CN=绍兴某某纺织有限公司') },
-      Sm2PrivateKey.generate(),
-    ).der;
+  const csr = () => csrDer('绍兴某某纺织有限公司');
 
   it('ok/the agent and material hashes are kept with the application', async () => {
     const licence = utf8('营业执照扫描件 (fictional)');

@@ -5,14 +5,11 @@
  * our verifier and by BouncyCastle.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sm2PrivateKey } from '@yizheng/gm';
 import {
   type Crl,
-  buildCertificationRequest,
   certificatePublicKey,
   parseCertificate,
   parseCrl,
-  parseName,
   readExtension,
   verifyCrlSignature,
 } from '@yizheng/pki';
@@ -39,7 +36,7 @@ import {
   openTestStore,
 } from '../../../tools/test-support/stores.js';
 import { bcHex, runBc } from '../../../tools/test-support/bc.js';
-import { demoContext } from '../../../tools/test-support/core-context.js';
+import { csrDer, demoContext } from '../../../tools/test-support/core-context.js';
 
 const DAY = 86_400_000;
 const COMPANIES = [
@@ -47,12 +44,7 @@ const COMPANIES = [
   ['91330201MA2C3D4E55', '宁波某某贸易有限公司'],
 ] as const;
 
-function csr(): Uint8Array {
-  return buildCertificationRequest(
-    { subject: parseName('C=CN,CN=杭州某某科技有限公司') },
-    Sm2PrivateKey.generate(),
-  ).der;
-}
+const csr = () => csrDer('杭州某某科技有限公司');
 
 /** serial (hex) → reason ('-' for none) of a CRL's entries. */
 function entriesOf(crl: Crl): Record<string, string> {

@@ -4,8 +4,7 @@
  * SQLite and PostgreSQL. Refused steps change nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sm2PrivateKey } from '@yizheng/gm';
-import { buildCertificationRequest, formatName, parseName } from '@yizheng/pki';
+import { formatName } from '@yizheng/pki';
 import {
   FixedClock,
   type IssuanceContext,
@@ -19,13 +18,11 @@ import {
   revokeCertificate,
 } from '../src/index.js';
 import { STORE_KINDS, type TestStore, openTestStore } from '../../../tools/test-support/stores.js';
-import { demoContext } from '../../../tools/test-support/core-context.js';
+import { csrDer, demoContext } from '../../../tools/test-support/core-context.js';
 
 const USCC = '91330106MA2B3C4D5D';
 const DAY = 86_400_000;
-const csr = () =>
-  buildCertificationRequest({ subject: parseName('C=CN,CN=杭州某某科技有限公司') }, Sm2PrivateKey.generate())
-    .der;
+const csr = () => csrDer('杭州某某科技有限公司');
 
 describe.each(STORE_KINDS)('lifecycle on %s', (kind) => {
   let t: TestStore;

@@ -7,17 +7,15 @@
  * our verifier and BouncyCastle.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sm2PrivateKey, randomBytes, toHex } from '@yizheng/gm';
+import { randomBytes, toHex } from '@yizheng/gm';
 import {
   type Certificate,
   type CertIdHash,
   Oid,
-  buildCertificationRequest,
   buildOcspRequest,
   certificatePublicKey,
   formatName,
   parseCertificate,
-  parseName,
   parseOcspResponse,
   readExtension,
   verifyCertificateSignature,
@@ -48,17 +46,12 @@ import {
   openTestStore,
 } from '../../../tools/test-support/stores.js';
 import { bcHex, runBc } from '../../../tools/test-support/bc.js';
-import { demoContext } from '../../../tools/test-support/core-context.js';
+import { csrDer, demoContext } from '../../../tools/test-support/core-context.js';
 import { makeRoot, makeSubCa } from '../../../tools/test-support/pki-fixtures.js';
 
 const DAY = 86_400_000;
 
-function csr(): Uint8Array {
-  return buildCertificationRequest(
-    { subject: parseName('C=CN,CN=杭州某某科技有限公司') },
-    Sm2PrivateKey.generate(),
-  ).der;
-}
+const csr = () => csrDer('杭州某某科技有限公司');
 
 describe.each(STORE_KINDS)('OCSP responder on %s', (kind) => {
   let t: TestStore;

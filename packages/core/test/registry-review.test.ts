@@ -6,8 +6,6 @@
  * person is refused, and review decisions follow the four-eyes rule and are audited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sm2PrivateKey } from '@yizheng/gm';
-import { buildCertificationRequest, parseName } from '@yizheng/pki';
 import {
   type ApplicationContext,
   CoreError,
@@ -25,7 +23,7 @@ import {
   syncRegistryEvents,
 } from '../src/index.js';
 import { STORE_KINDS, type TestStore, openTestStore } from '../../../tools/test-support/stores.js';
-import { demoContext } from '../../../tools/test-support/core-context.js';
+import { csrDer, demoContext } from '../../../tools/test-support/core-context.js';
 
 /** The registry as a table; `down` makes it answer like a gateway that timed out. */
 class TableRegistry implements LegalPersonRegistry {
@@ -62,9 +60,7 @@ const YIWU = {
 };
 const UNKNOWN = '91330108MA27XK3P14';
 
-const csr = () =>
-  buildCertificationRequest({ subject: parseName('C=CN,CN=杭州某某科技有限公司') }, Sm2PrivateKey.generate())
-    .der;
+const csr = () => csrDer('杭州某某科技有限公司');
 
 describe('registry comparison (R26)', () => {
   const record: RegistryRecord = {

@@ -4,8 +4,6 @@
  * PostgreSQL).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sm2PrivateKey } from '@yizheng/gm';
-import { buildCertificationRequest, parseName } from '@yizheng/pki';
 import {
   FixedClock,
   type IssuanceContext,
@@ -18,12 +16,10 @@ import {
   verifyAudit,
 } from '../src/index.js';
 import { STORE_KINDS, type TestStore, openTestStore } from '../../../tools/test-support/stores.js';
-import { demoContext } from '../../../tools/test-support/core-context.js';
+import { csrDer, demoContext } from '../../../tools/test-support/core-context.js';
 import { testUscc } from '../../../tools/test-support/uscc.js';
 
-const csr = () =>
-  buildCertificationRequest({ subject: parseName('C=CN,CN=温州某某机械有限公司') }, Sm2PrivateKey.generate())
-    .der;
+const csr = () => csrDer('温州某某机械有限公司');
 
 describe.each(STORE_KINDS)('retention on %s', (kind) => {
   let t: TestStore;

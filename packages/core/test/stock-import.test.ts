@@ -7,13 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sm2PrivateKey, encodePem, utf8 } from '@yizheng/gm';
-import {
-  type Certificate,
-  buildCertificationRequest,
-  certificateToPem,
-  extension,
-  parseName,
-} from '@yizheng/pki';
+import { type Certificate, certificateToPem, extension, parseName } from '@yizheng/pki';
 import {
   FixedClock,
   type ImportManifest,
@@ -27,16 +21,14 @@ import {
   revokeCertificate,
 } from '../src/index.js';
 import { STORE_KINDS, type TestStore, openTestStore } from '../../../tools/test-support/stores.js';
-import { demoContext } from '../../../tools/test-support/core-context.js';
+import { csrDer, demoContext } from '../../../tools/test-support/core-context.js';
 import { makeLeaf, makeRoot } from '../../../tools/test-support/pki-fixtures.js';
 import { type LegacyIssuer, legacyCertificate } from '../../../tools/test-support/stock-fixtures.js';
 
 const HANGZHOU = '91330106MA2B3C4D5D';
 const NINGBO = '91330201MA2C3D4E55';
 const DAY = 86_400_000;
-const csr = () =>
-  buildCertificationRequest({ subject: parseName('C=CN,CN=杭州某某科技有限公司') }, Sm2PrivateKey.generate())
-    .der;
+const csr = () => csrDer('杭州某某科技有限公司');
 const pem = (name: string, ...certs: Certificate[]): StockSource => ({
   name,
   data: utf8(certs.map(certificateToPem).join('')),

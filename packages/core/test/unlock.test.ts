@@ -6,8 +6,8 @@
  */
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sm2PrivateKey, randomBytes, toHex } from '@yizheng/gm';
-import { buildCertificationRequest, isValidUscc, parseName } from '@yizheng/pki';
+import { randomBytes, toHex } from '@yizheng/gm';
+import { isValidUscc } from '@yizheng/pki';
 import {
   FixedClock,
   type IssuanceContext,
@@ -26,13 +26,11 @@ import {
   verifyAudit,
 } from '../src/index.js';
 import { STORE_KINDS, type TestStore, openTestStore } from '../../../tools/test-support/stores.js';
-import { demoContext } from '../../../tools/test-support/core-context.js';
+import { csrDer, demoContext } from '../../../tools/test-support/core-context.js';
 import { testUscc } from '../../../tools/test-support/uscc.js';
 
 const DAY = 86_400_000;
-const csr = () =>
-  buildCertificationRequest({ subject: parseName('C=CN,CN=宁波某某贸易有限公司') }, Sm2PrivateKey.generate())
-    .der;
+const csr = () => csrDer('宁波某某贸易有限公司');
 
 /** The USB-KEY's view (reference §(b)): K = first16(SHA1(pad16(SO PIN))), SM4-ECB. */
 class SimulatedKey {

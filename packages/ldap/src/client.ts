@@ -10,7 +10,8 @@
  * const { entries } = await client.search({ baseDn: 'o=Yizheng Demo CA,c=CN', filter: '(uscc=91330106MA2B3C4D5D)' });
  * client.close();
  */
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
+import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import type { Filter } from './filter.js';
 import { messageLength, type BerNode } from './rfc4511-ber.js';
 import { encodeMessage, type Control, type LdapResult } from './rfc4511-message.js';
@@ -61,6 +62,9 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** The StartTLS extended operation (RFC 4511 §4.14.1). */
+const START_TLS_OID = '1.3.6.1.4.1.1466.20037';
+
 /** Responses are trusted more than requests, but still bounded. */
 const MAX_RESPONSE_BYTES = 64 << 20;
 
@@ -73,9 +77,9 @@ export class LdapClient {
   /** Resolves when the connection has closed. */
   readonly closed: Promise<void>;
 
-  private constructor(private readonly socket: Socket) {
+  private constructor(private socket: Socket) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('data', this.onChunk);
     socket.on('error', () => undefined);
     this.closed = new Promise((resolve) =>
       socket.once('close', () => {
@@ -86,14 +90,21 @@ export class LdapClient {
     );
   }
 
-  /** Connects to `host:port`; with `timeoutMs`, gives up (rejects) when that passes first. */
+  /**
+   * Connects to `host:port`; with `timeoutMs`, gives up (rejects) when that passes first. With
+   * `tls` the connection is LDAP over TLS (`ldaps://`, RFC 8314 practice): the server's
+   * certificate is checked against `tls.ca` (or the system's CAs) and the host name, and a
+   * certificate that does not verify rejects with Node's TLS error (its `code` says why).
+   */
   static connect(
     port: number,
     host = '127.0.0.1',
-    options: { timeoutMs?: number } = {},
+    options: { timeoutMs?: number; tls?: ConnectionOptions } = {},
   ): Promise<LdapClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ port, host });
+      const socket = options.tls
+        ? tlsConnect({ port, host, ...(isIP(host) ? {} : { servername: host }), ...options.tls })
+        : connect({ port, host });
       const timer =
         options.timeoutMs === undefined
           ? undefined
@@ -106,12 +117,45 @@ export class LdapClient {
         reject(error);
       };
       socket.once('error', onError);
-      socket.once('connect', () => {
+      socket.once(options.tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.off('error', onError);
         resolve(new LdapClient(socket));
       });
     });
+  }
+
+  private readonly onChunk = (chunk: Buffer): void => this.onData(chunk);
+
+  /**
+   * StartTLS (RFC 4511 §4.14, RFC 4513 §3): asks the server to start TLS on this connection and,
+   * when it answers success, continues over TLS with `tls` (the server's certificate checked as
+   * for `connect`). Resolves with the server's result; a refusal (not success) leaves the
+   * connection as it was. A certificate that does not verify rejects with Node's TLS error.
+   */
+  async startTls(tls: ConnectionOptions & { host?: string }): Promise<LdapResult> {
+    const result = resultOf(await this.extended(START_TLS_OID));
+    if (result.resultCode !== 0) return result;
+    const plain = this.socket;
+    plain.off('data', this.onChunk);
+    const { host, ...options } = tls;
+    const secure = tlsConnect({
+      socket: plain,
+      ...(host !== undefined && isIP(host) === 0 ? { servername: host } : {}),
+      ...(host !== undefined ? { host } : {}),
+      ...options,
+    });
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', resolve);
+      secure.once('error', (error) => {
+        plain.destroy();
+        reject(error);
+      });
+    });
+    secure.on('data', this.onChunk);
+    secure.on('error', () => undefined);
+    this.socket = secure;
+    return result;
   }
 
   private onData(chunk: Buffer): void {

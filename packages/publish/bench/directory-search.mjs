@@ -16,34 +16,18 @@ import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { directoryNameKey, systemClock } from '@yizheng/core';
-import { LdapClient, LdapServer, ResultCode } from '@yizheng/ldap';
+import { LdapServer } from '@yizheng/ldap';
+import { benchUscc, describeRate, measureSearches, option } from '@yizheng/ldap/bench/search-load';
 import { openStore } from '@yizheng/store';
 import { DirectoryTree, StoreDirectory } from '../dist/index.js';
 
 const ORGANIZATION = 'Yizheng Demo CA';
 const BASE_DN = `o=${ORGANIZATION},c=CN`;
 
-/** GB 32100 check character, so the USCCs are valid ones. */
-const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-/** The i-th legal person's USCC: 91 330106 MA, 7 characters from i, check character. */
-function uscc(i) {
-  let body = '';
-  for (let k = 0, n = i; k < 7; k++, n = Math.floor(n / 31)) body = USCC_CHARS[n % 31] + body;
-  const body17 = `91330106MA${body}`;
-  let sum = 0;
-  for (let k = 0; k < 17; k++) sum += USCC_CHARS.indexOf(body17[k]) * USCC_WEIGHTS[k];
-  return body17 + USCC_CHARS[(31 - (sum % 31)) % 31];
-}
 const nameOf = (i) => `杭州某某${i}号科技有限公司`;
 /** Two serials per legal person, upper-case hex without leading zeros, derived from i. */
 const serialOf = (i, role) =>
   `${role === 'sign' ? 'A' : 'B'}${(i + 1).toString(16).toUpperCase().padStart(15, '0')}`;
-
-function option(name, fallback) {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1] : fallback;
-}
 
 /** Seeds `persons` legal persons with a valid pair each, unless the database holds them already. */
 async function seed(dataDir, persons) {
@@ -68,7 +52,7 @@ async function seed(dataDir, persons) {
   der.set([0x30, 0x82, 0x02, 0x54]);
   const insert = db.transaction((from, to) => {
     for (let i = from; i < to; i++) {
-      const code = uscc(i);
+      const code = benchUscc(i);
       person.run(code, nameOf(i), directoryNameKey(nameOf(i)), now);
       for (const role of ['sign', 'enc']) {
         const serial = serialOf(i, role);
@@ -93,60 +77,12 @@ async function seed(dataDir, persons) {
   db.close();
 }
 
-async function drive({ port, persons, connections, seconds, query }) {
-  const clients = await Promise.all(Array.from({ length: connections }, () => LdapClient.connect(port)));
-  await Promise.all(clients.map((client) => client.bind()));
-  let done = 0;
-  let failed = 0;
-  const latencies = [];
-  const end = performance.now() + seconds * 1000;
-  const warmEnd = performance.now() + 1000;
-  const filterOf = (i) =>
-    query === 'serial'
-      ? `(serialNumber=${serialOf(i, 'enc')})`
-      : query === 'name'
-        ? `(cn=${nameOf(i)})`
-        : `(uscc=${uscc(i)})`;
-  await Promise.all(
-    clients.map(async (client) => {
-      while (performance.now() < end) {
-        const started = performance.now();
-        const reply = await client.search({
-          baseDn: BASE_DN,
-          filter: filterOf(Math.floor(Math.random() * persons)),
-          attributes: ['userCertificate;binary'],
-        });
-        const values = reply.entries[0]?.attributes.get('userCertificate;binary') ?? [];
-        if (
-          reply.result.resultCode !== ResultCode.success ||
-          reply.entries.length !== 1 ||
-          values.length !== 2
-        )
-          failed++;
-        if (started >= warmEnd) {
-          done++;
-          latencies.push(performance.now() - started);
-        }
-      }
-    }),
-  );
-  for (const client of clients) client.close();
-  latencies.sort((a, b) => a - b);
-  return {
-    done,
-    failed,
-    seconds: seconds - 1,
-    p50: latencies[Math.floor(latencies.length * 0.5)],
-    p99: latencies[Math.floor(latencies.length * 0.99)],
-  };
-}
-
 if (isMainThread) {
   const persons = Number(option('persons', 1_000_000));
   const connections = Number(option('connections', 8));
   const seconds = Number(option('seconds', 10));
   const query = option('query', 'uscc');
-  if (uscc(0).length !== 18) throw new Error('USCC is wrong');
+  if (benchUscc(0).length !== 18) throw new Error('USCC is wrong');
   const kept = option('data', undefined);
   const dataDir = kept ?? mkdtempSync(join(tmpdir(), 'yz-bench-directory-'));
   const seedStart = performance.now();
@@ -166,16 +102,30 @@ if (isMainThread) {
   await server.close(1000);
   await store.close();
   if (kept === undefined) rmSync(dataDir, { recursive: true, force: true });
-  const rate = result.done / result.seconds;
   console.log(
     `LDAP search ${query === 'uscc' ? '(uscc=…)' : query === 'serial' ? '(serialNumber=…)' : '(cn=<name>)'} → ` +
       `userCertificate;binary on the database (SQLite): ${persons.toLocaleString('en')} legal persons ` +
       `(${seeded ? 'seeded before' : `seeded in ${seedSeconds.toFixed(0)} s`}), ${connections} connections, ` +
       `${result.seconds} s measured\n` +
-      `  ${Math.round(rate).toLocaleString('en')} searches/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms` +
-      (result.failed > 0 ? `, ${result.failed} FAILED` : ''),
+      describeRate(result),
   );
   if (result.failed > 0) process.exitCode = 1;
 } else {
-  parentPort.postMessage(await drive(workerData));
+  const { port, persons, connections, seconds, query } = workerData;
+  const filterOf = (i) =>
+    query === 'serial'
+      ? `(serialNumber=${serialOf(i, 'enc')})`
+      : query === 'name'
+        ? `(cn=${nameOf(i)})`
+        : `(uscc=${benchUscc(i)})`;
+  parentPort.postMessage(
+    await measureSearches({
+      port,
+      baseDn: BASE_DN,
+      connections,
+      seconds,
+      filterOf: () => filterOf(Math.floor(Math.random() * persons)),
+      valuesExpected: 2,
+    }),
+  );
 }

@@ -4,9 +4,12 @@
  *
  *   o=<operator>,c=CN                        organization
  *   ├── ou=CA                                organizationalUnit
- *   │   └── cn=<CA id>                       applicationProcess + pkiCA + deltaCRL:
- *   │                                        cACertificate;binary, certificateRevocationList;binary,
- *   │                                        deltaRevocationList;binary, description (the CA's name)
+ *   │   ├── cn=<CA id>                       applicationProcess + pkiCA + deltaCRL:
+ *   │   │                                    cACertificate;binary, certificateRevocationList;binary,
+ *   │   │                                    deltaRevocationList;binary, description (the CA's name)
+ *   │   └── cn=<CA id>-p<n>                  cRLDistributionPoint (RFC 4523), one per CRL partition
+ *   │                                        (分区) of a CA configured with them:
+ *   │                                        certificateRevocationList;binary (that partition's CRL)
  *   └── ou=legal-persons                     organizationalUnit
  *       └── uscc=<USCC>                      organization + pkiUser + yzLegalPerson (法人):
  *                                            uscc, o and cn (the name), serialNumber (hex) and
@@ -28,6 +31,8 @@ export interface CaCrls {
 export const PERSON_CLASSES = ['top', 'organization', 'pkiUser', 'yzLegalPerson'] as const;
 /** Object classes of a CA entry (RFC 4519 applicationProcess, RFC 4523 pkiCA and deltaCRL). */
 export const CA_CLASSES = ['top', 'applicationProcess', 'pkiCA', 'deltaCRL'] as const;
+/** Object classes of a CRL partition entry (RFC 4523 cRLDistributionPoint). */
+export const PARTITION_CLASSES = ['top', 'cRLDistributionPoint'] as const;
 
 function entry(dn: string, attributes: [string, readonly AttributeValue[]][]): DirectoryEntry {
   return { dn, attributes: new Map(attributes.filter(([, values]) => values.length > 0)) };
@@ -56,6 +61,11 @@ export class DirectoryTree {
 
   caDn(caId: string): string {
     return `cn=${escapeDnValue(caId)},${this.caContainerDn}`;
+  }
+
+  /** The entry name of CRL partition `n` of a CA: `cn=<CA id>-p<n>,ou=CA,…`. */
+  partitionDn(caId: string, n: number): string {
+    return this.caDn(`${caId}-p${n}`);
   }
 
   /** The suffix entry, when its RDN is `o=…` (an external directory's own suffix may be another). */
@@ -91,6 +101,15 @@ export class DirectoryTree {
       ['cn', [person.name]],
       ['serialNumber', person.certificates.map((c) => c.serial)],
       ['userCertificate;binary', person.certificates.map((c) => c.der)],
+    ]);
+  }
+
+  /** CRL partition `n` of a CA, with that partition's newest CRL when given. */
+  partitionEntry(caId: string, n: number, crl?: Uint8Array): DirectoryEntry {
+    return entry(this.partitionDn(caId, n), [
+      ['objectClass', PARTITION_CLASSES],
+      ['cn', [`${caId}-p${n}`]],
+      ['certificateRevocationList;binary', crl ? [crl] : []],
     ]);
   }
 

@@ -7,7 +7,7 @@
  * |---------------------------------------|----------------------------------------------------------|
  * | `publish.certificate`, `publish.status` of a current certificate (valid, not expired) | its DER in `userCertificate;binary` and its serial in `serialNumber` of `uscc=<USCC>,ou=legal-persons,<base>` (the entry added with everything current when missing), `o`/`cn` the name now |
  * | the same of a revoked, suspended or expired one | exactly those two values removed; the other certificates stay |
- * | `publish.crl`                          | `cn=<CA id>,ou=CA,<base>` holds the CA certificate and the newest full and delta CRL |
+ * | `publish.crl`                          | `cn=<CA id>,ou=CA,<base>` holds the CA certificate and the newest full and delta CRL; `cn=<CA id>-p<n>,ou=CA,<base>` each CRL partition's newest CRL |
  *
  * A job reads the store when it runs, not what was true when it was written, so jobs may run late,
  * twice or out of order and the directory still ends up as the store says: adding a value that is
@@ -15,7 +15,15 @@
  * success. Missing `ou=` containers (and an `o=` base) are created. Any other refusal, and every
  * network failure or timeout, is a `PublishError` for the outbox worker to retry later.
  */
-import { type Clock, type CertificateRecord, type OutboxJob, type Store, latestCrl } from '@yizheng/core';
+import {
+  type Clock,
+  type CertificateRecord,
+  type OutboxJob,
+  type Store,
+  latestCrl,
+  loadCrlPartitioning,
+  partitionCrlKey,
+} from '@yizheng/core';
 import {
   type DirectoryEntry,
   LdapClient,
@@ -32,8 +40,12 @@ export const LDAP_PUBLISH_KINDS: readonly string[] = ['publish.certificate', 'pu
 
 /** Where and as whom the publisher writes. */
 export interface LdapPublisherOptions {
-  /** `ldap://host[:port]` of the external directory (port 389 by default). */
+  /** `ldap://host[:port]` (389) or `ldaps://host[:port]` (636) of the external directory. */
   readonly url: string;
+  /** With TLS: the CA certificates (PEM) that the directory's certificate must chain to (default: the system's). */
+  readonly ca?: string;
+  /** With an ldap:// URL: upgrade the connection with StartTLS before binding (RFC 4513 §3). */
+  readonly startTls?: boolean;
   readonly bindDn: string;
   readonly password: string;
   /** The tree under the directory's own base DN (`new DirectoryTree('o=…,c=CN')`). */
@@ -43,7 +55,8 @@ export interface LdapPublisherOptions {
 }
 
 /**
- * Publication did not happen: `reason` is `unreachable` (connect, network, timeout) or the name of
+ * Publication did not happen: `reason` is `unreachable` (connect, network, timeout),
+ * `untrustedCertificate` (TLS: the directory's certificate did not verify) or the name of
  * the LDAP result code the directory refused with (`insufficientAccessRights`, …).
  */
 export class PublishError extends Error {
@@ -56,14 +69,34 @@ export class PublishError extends Error {
   }
 }
 
-/** `ldap://host:port` → host and port; anything else is a configuration mistake. */
-export function parseLdapUrl(url: string): { host: string; port: number } {
-  const match = /^ldap:\/\/(\[[0-9a-fA-F:.]+\]|[^\s/:[\]]+)(?::(\d{1,5}))?\/?$/.exec(url);
-  const port = Number(match?.[2] ?? 389);
+/**
+ * `ldap://host[:port]` (389) or `ldaps://host[:port]` (636, LDAP over TLS) → host, port and
+ * whether TLS is used; anything else is a configuration mistake.
+ */
+export function parseLdapUrl(url: string): { host: string; port: number; tls: boolean } {
+  const match = /^(ldaps?):\/\/(\[[0-9a-fA-F:.]+\]|[^\s/:[\]]+)(?::(\d{1,5}))?\/?$/.exec(url);
+  const tls = match?.[1] === 'ldaps';
+  const port = Number(match?.[3] ?? (tls ? 636 : 389));
   if (match === null || port < 1 || port > 65535)
-    throw new RangeError(`LDAP URL must be ldap://host[:port], got ${JSON.stringify(url)}`);
-  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+    throw new RangeError(
+      `LDAP URL must be ldap://host[:port] or ldaps://host[:port], got ${JSON.stringify(url)}`,
+    );
+  return { host: match[2]!.replace(/^\[|\]$/g, ''), port, tls };
 }
+
+/** Node's TLS errors that mean the directory's certificate did not verify (or named another host). */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 function requestAttributes(entry: DirectoryEntry): RequestAttribute[] {
   return [...entry.attributes].map(([name, values]) => ({ name, values }));
@@ -79,6 +112,7 @@ const ALREADY = {
 export class LdapPublisher {
   readonly #host: string;
   readonly #port: number;
+  readonly #tls: boolean;
   readonly #timeoutMs: number;
   #client: Promise<LdapClient> | undefined;
 
@@ -86,7 +120,7 @@ export class LdapPublisher {
     private readonly context: { readonly store: Store; readonly clock: Clock },
     private readonly options: LdapPublisherOptions,
   ) {
-    ({ host: this.#host, port: this.#port } = parseLdapUrl(options.url));
+    ({ host: this.#host, port: this.#port, tls: this.#tls } = parseLdapUrl(options.url));
     this.#timeoutMs = options.timeoutMs ?? 5000;
   }
 
@@ -171,6 +205,20 @@ export class LdapPublisher {
       name,
       values: entry.attributes.get(name) ?? [],
     }));
+    await this.replaceOrCreate(entry, changes);
+    const partitioning = await loadCrlPartitioning(store.read, caId);
+    for (let n = 0; n < (partitioning?.count ?? 0); n++) {
+      const crl = await latestCrl(store, partitionCrlKey(caId, n), 'full');
+      const partition = this.options.tree.partitionEntry(caId, n, crl?.der);
+      const name = 'certificateRevocationList;binary';
+      await this.replaceOrCreate(partition, [
+        { operation: 'replace', name, values: partition.attributes.get(name) ?? [] },
+      ]);
+    }
+  }
+
+  /** Applies `changes` to `entry.dn`, or adds `entry` under ou=CA when the directory lacks it. */
+  private async replaceOrCreate(entry: DirectoryEntry, changes: ModifyChange[]): Promise<void> {
     const result = await this.call((client) => client.modify(entry.dn, changes));
     if (result.resultCode === ResultCode.noSuchObject)
       return this.create(entry, this.options.tree.caContainerDn);
@@ -233,6 +281,12 @@ export class LdapPublisher {
     } catch (error) {
       this.close();
       if (error instanceof PublishError) throw error;
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code))
+        throw new PublishError(
+          'untrustedCertificate',
+          `${this.options.url}: the directory's TLS certificate is not trusted (${code}: ${(error as Error).message}); give the CA that issued it in ldapPublish.caFile`,
+        );
       throw new PublishError('unreachable', `${this.options.url}: ${(error as Error).message}`);
     } finally {
       clearTimeout(timer);
@@ -253,7 +307,23 @@ export class LdapPublisher {
   }
 
   private async open(): Promise<LdapClient> {
-    const client = await LdapClient.connect(this.#port, this.#host, { timeoutMs: this.#timeoutMs });
+    // TLS: the certificate must verify against `ca` (or the system's CAs) and name the host
+    const tls = this.options.ca === undefined ? {} : { ca: this.options.ca };
+    const client = await LdapClient.connect(this.#port, this.#host, {
+      timeoutMs: this.#timeoutMs,
+      ...(this.#tls ? { tls } : {}),
+    });
+    if (this.options.startTls && !this.#tls) {
+      const started = await client.startTls({ ...tls, host: this.#host });
+      if (started.resultCode !== ResultCode.success) {
+        client.close();
+        const reason = resultCodeName(started.resultCode);
+        throw new PublishError(
+          reason,
+          `${this.options.url} refused StartTLS: ${reason} ${started.diagnosticMessage}`.trim(),
+        );
+      }
+    }
     const bound = await client.bind(this.options.bindDn, this.options.password);
     if (bound.resultCode === ResultCode.success) return client;
     client.close();

@@ -15,7 +15,8 @@
  * after the size limit, and an unindexed search (the last two rows) that reads `maxUnmatched`
  * legal persons in a row without a match ends with adminLimitExceeded instead of walking a
  * million rows. Paged results walk everything that matches, page by page. CA entries carry the
- * newest CRLs, read only when the search can return or test them and kept per CRL number.
+ * newest CRLs, read only when the search can return or test them and kept per CRL number; a CA
+ * with CRL partitions (分区) has one `cn=<CA id>-p<n>` entry per partition beside its own.
  */
 import {
   type CaRecord,
@@ -24,6 +25,8 @@ import {
   type DirectoryPerson,
   type DirectoryPersonQuery,
   type Store,
+  loadCrlPartitioning,
+  partitionCrlKey,
 } from '@yizheng/core';
 import {
   type DirectoryBackend,
@@ -55,15 +58,15 @@ export interface StoreDirectoryOptions {
 /** Where a search base lies in the tree. */
 type Place =
   | { readonly kind: 'suffix' | 'cas' | 'persons' }
-  | { readonly kind: 'ca'; readonly ca: CaRecord }
+  | { readonly kind: 'ca'; readonly ca: CaRecord; readonly partition?: number }
   | { readonly kind: 'person'; readonly person: DirectoryPerson };
 
 /** What of the tree a search reaches (from its base and scope). */
 interface Reach {
   suffix?: boolean;
   casContainer?: boolean;
-  /** Every CA, or just one. */
-  cas?: true | CaRecord;
+  /** Every CA with its CRL partitions, or one CA entry, or one partition entry. */
+  cas?: true | { readonly ca: CaRecord; readonly partition?: number };
   personsContainer?: boolean;
   /** Every legal person, or just one. */
   persons?: true | DirectoryPerson;
@@ -164,8 +167,15 @@ export class StoreDirectory implements DirectoryBackend {
     if (depth === 1 && base.key === this.casKey) return { kind: 'cas' };
     if (depth === 1 && base.key === this.personsKey) return { kind: 'persons' };
     if (depth === 2 && parent === this.casKey) {
-      const ca = (await this.listCas()).find((c) => parseDn(this.tree.caDn(c.id)).key === base.key);
+      const cas = await this.listCas();
+      const ca = cas.find((c) => parseDn(this.tree.caDn(c.id)).key === base.key);
       if (ca !== undefined) return { kind: 'ca', ca };
+      for (const c of cas) {
+        const count = (await loadCrlPartitioning(this.store.read, c.id))?.count ?? 0;
+        for (let n = 0; n < count; n++)
+          if (parseDn(this.tree.partitionDn(c.id, n)).key === base.key)
+            return { kind: 'ca', ca: c, partition: n };
+      }
     }
     if (depth === 2 && parent === this.personsKey) {
       const [rdn] = parseDnParts(request.baseDn);
@@ -185,19 +195,34 @@ export class StoreDirectory implements DirectoryBackend {
   }
 
   /** Entries of the CAs in reach, with CRLs only when the search can return or test them. */
-  private async caEntries(which: true | CaRecord, request: DirectorySearch): Promise<DirectoryEntry[]> {
-    const cas = which === true ? await this.listCas() : [which];
+  private async caEntries(
+    which: NonNullable<Reach['cas']>,
+    request: DirectorySearch,
+  ): Promise<DirectoryEntry[]> {
     const tested = filterMentions(request.filter, CRL_TYPES);
     const returned = !request.typesOnly && selectionWants(request.attributes, CRL_TYPES);
+    // a filter that does not test CRLs gives the same answer without them
+    const needsCrls = (bare: DirectoryEntry) =>
+      tested || (returned && matchesFilter(request.filter, prepareEntry(bare)));
+    const caEntry = async (ca: CaRecord) =>
+      needsCrls(this.tree.caEntry(ca))
+        ? this.tree.caEntry(ca, await this.newestCrls(ca.id))
+        : this.tree.caEntry(ca);
+    const partitionEntry = async (ca: CaRecord, n: number) =>
+      needsCrls(this.tree.partitionEntry(ca.id, n))
+        ? this.tree.partitionEntry(ca.id, n, await this.newestCrl(partitionCrlKey(ca.id, n), 'full'))
+        : this.tree.partitionEntry(ca.id, n);
+    if (which !== true)
+      return [
+        which.partition === undefined
+          ? await caEntry(which.ca)
+          : await partitionEntry(which.ca, which.partition),
+      ];
     const entries: DirectoryEntry[] = [];
-    for (const ca of cas) {
-      const bare = this.tree.caEntry(ca);
-      // a filter that does not test CRLs gives the same answer without them
-      if (!tested && !(returned && matchesFilter(request.filter, prepareEntry(bare)))) {
-        entries.push(bare);
-        continue;
-      }
-      entries.push(this.tree.caEntry(ca, await this.newestCrls(ca.id)));
+    for (const ca of await this.listCas()) {
+      entries.push(await caEntry(ca));
+      const count = (await loadCrlPartitioning(this.store.read, ca.id))?.count ?? 0;
+      for (let n = 0; n < count; n++) entries.push(await partitionEntry(ca, n));
     }
     return entries;
   }
@@ -301,7 +326,9 @@ function reachOf(place: Place, scope: DirectorySearch['scope']): Reach {
       if (scope === 'base') return { personsContainer: true };
       return scope === 'one' ? { persons: true } : { personsContainer: true, persons: true };
     case 'ca':
-      return scope === 'one' ? {} : { cas: place.ca };
+      return scope === 'one'
+        ? {}
+        : { cas: { ca: place.ca, ...(place.partition !== undefined ? { partition: place.partition } : {}) } };
     case 'person':
       return scope === 'one' ? {} : { persons: place.person };
   }

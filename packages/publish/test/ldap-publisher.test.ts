@@ -20,9 +20,13 @@ import {
   type IssuanceContext,
   type IssuedPair,
   type OutboxJob,
+  configureCrlPartitions,
   issueCrl,
   issueDual,
+  latestCrl,
+  partitionCrlKey,
   revokeCertificate,
+  sweepExpiredCertificates,
 } from '@yizheng/core';
 import { LdapClient, ResultCode } from '@yizheng/ldap';
 import {
@@ -134,6 +138,7 @@ describe.each(STORE_KINDS)('LdapPublisher and OutboxWorker with slapd, on %s', (
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   // a fresh slapd and store per case: the publisher starts from an empty directory each time
   beforeEach(async () => {
+    clock.set('2026-03-01T00:00:00Z');
     slapd = await Slapd.start();
     t = await openTestStore(kind);
     context = await demoContext(t.store, clock);
@@ -201,6 +206,68 @@ describe.each(STORE_KINDS)('LdapPublisher and OutboxWorker with slapd, on %s', (
     expect(value('certificateRevocationList;binary')).toBe(toHex(full.der));
     expect(value('deltaRevocationList;binary')).toBe(toHex(delta.der));
     expect(value('cACertificate;binary')).toBe(toHex((await t.store.read.getCa(caId))!.certificateDer!));
+  });
+
+  it('ok/R5 CRL partitions: each partition’s newest CRL lands on cn=<ca>-p<n>,ou=CA (cRLDistributionPoint), replaced on the next issue', async () => {
+    const caId = (await t.store.read.listCas())[0]!.id;
+    await configureCrlPartitions(context, {
+      caId,
+      count: 2,
+      urls: [`http://ca.example.cn/crl/${caId}-p{n}.crl`],
+      actor: 'op',
+    });
+    const pair = await issue(HANGZHOU, '杭州某某科技有限公司');
+    await issueCrl(context, { caId, actor: 'op' });
+    await drain();
+    await revokeCertificate(context, { serial: pair.sign.serial, actor: 'op', reason: 'keyCompromise' });
+    clock.set('2026-03-01T00:05:00Z');
+    await issueCrl(context, { caId, actor: 'op' });
+    await drain();
+    const client = await LdapClient.connect(slapd.port);
+    try {
+      for (const n of [0, 1]) {
+        const { entries } = await client.search({ baseDn: tree.partitionDn(caId, n), scope: 'base' });
+        const crl = (await latestCrl(t.store, partitionCrlKey(caId, n), 'full'))!;
+        expect(entries[0]!.attributes.get('objectClass')!.map((v) => new TextDecoder().decode(v))).toContain(
+          'cRLDistributionPoint',
+        );
+        expect(entries[0]!.attributes.get('certificateRevocationList;binary')!.map(toHex)).toEqual([
+          toHex(crl.der),
+        ]);
+      }
+    } finally {
+      client.close();
+    }
+  });
+
+  it('ok/R7 expired certificates leave the directory: the sweep enqueues their value deletions once; the holder’s current pair stays', async () => {
+    const expiring = await issue(HANGZHOU, '杭州某某科技有限公司');
+    clock.set('2027-01-01T00:00:00Z');
+    const current = await issue(HANGZHOU, '杭州某某科技有限公司');
+    await drain();
+    expect((await published()).get(HANGZHOU)!.serials).toHaveLength(4);
+    // nothing has expired yet: the sweep enqueues nothing
+    expect(await sweepExpiredCertificates({ store: t.store, clock })).toEqual({
+      status: 'swept',
+      enqueued: 0,
+    });
+    clock.set(new Date(expiring.sign.notAfter.getTime() + 1000));
+    expect(await sweepExpiredCertificates({ store: t.store, clock }, { batchSize: 1 })).toEqual({
+      status: 'swept',
+      enqueued: 2,
+    });
+    await drain();
+    const after = await published();
+    expect(after.get(HANGZHOU)!.serials).toEqual([current.sign.serial, current.enc.serial].sort());
+    expect(after).toEqual(await storeState());
+    // idempotent: a second sweep finds nothing new; the certificates stay on record (R7)
+    expect(await sweepExpiredCertificates({ store: t.store, clock })).toEqual({
+      status: 'swept',
+      enqueued: 0,
+    });
+    expect((await t.store.read.getCertificate(expiring.sign.caId, expiring.sign.serial))?.status).toBe(
+      'valid',
+    );
   });
 
   it('ok/jobs run twice or out of order leave the directory as the store says', async () => {

@@ -16,9 +16,12 @@ import {
   type IssuedPair,
   type Store,
   type StoreTx,
+  configureCrlPartitions,
   directoryNameKey,
   issueCrl,
   issueDual,
+  latestCrl,
+  partitionCrlKey,
   revokeCertificate,
 } from '@yizheng/core';
 import {
@@ -182,7 +185,8 @@ describe.each(STORE_KINDS)('StoreDirectory on %s', (kind) => {
   it('ok/R5 (cn=杭州*) and (o=…) are name-key ranges; full-width digits and the case of the type do not matter', async () => {
     const prefix = await search('(cn=杭州*)', { attributes: ['uscc'] });
     expect(prefix.entries.map((e) => texts(e, 'uscc')[0])).toEqual([HANGZHOU]);
-    expect(counting.calls).toEqual(['listCas', 'directoryPersons:name']);
+    // the CAs and their CRL partitions (settings) for ou=CA, then one name-key range
+    expect(counting.calls).toEqual(['listCas', 'getSetting', 'directoryPersons:name']);
     const exact = await search('(o=宁波某某贸易有限公司)', { attributes: ['uscc'] });
     expect(exact.entries.map((e) => texts(e, 'uscc')[0])).toEqual([NINGBO]);
     const both = await search('(|(CN=湖州某某１号*)(cn=杭州*))', { attributes: ['uscc'], scope: 'sub' });
@@ -284,6 +288,38 @@ describe.each(STORE_KINDS)('StoreDirectory on %s', (kind) => {
     expect(result.diagnosticMessage).toMatch(/^YZ_ERR_LDAP_ADMIN_LIMIT: 12 legal persons in a row/);
     // two pages of 7 were enough to know
     expect(counting.calls.filter((c) => c === 'directoryPersons:all')).toHaveLength(2);
+  });
+
+  it('ok/R5 CRL partitions: one cn=<ca>-p<n> entry each (cRLDistributionPoint) with that partition’s newest CRL; found by base DN and under ou=CA', async () => {
+    await configureCrlPartitions(context, {
+      caId,
+      count: 2,
+      urls: [`http://ca.example.cn/crl/${caId}-p{n}.crl`],
+      actor: 'op',
+    });
+    const pair = await issue(HANGZHOU, '杭州某某科技有限公司');
+    await revokeCertificate(context, { serial: pair.sign.serial, reason: 'keyCompromise', actor: 'op' });
+    clock.set('2026-03-01T00:10:00Z');
+    await issueCrl(context, { caId, actor: 'op' });
+    const children = await search('(objectClass=cRLDistributionPoint)', {
+      baseDn: `ou=CA,${SUFFIX}`,
+      scope: 'one',
+    });
+    expect(children.entries.map((e) => e.dn)).toEqual([0, 1].map((n) => `cn=${caId}-p${n},ou=CA,${SUFFIX}`));
+    for (const n of [0, 1]) {
+      const { entries } = await search('(objectClass=*)', {
+        baseDn: `cn=${caId}-p${n},ou=CA,${SUFFIX}`,
+        scope: 'base',
+      });
+      const crl = (await latestCrl(t.store, partitionCrlKey(caId, n), 'full'))!;
+      expect(texts(entries[0], 'cn')).toEqual([`${caId}-p${n}`]);
+      expect(hexes(entries[0], 'certificateRevocationList;binary')).toEqual([toHex(crl.der)]);
+    }
+    const missing = await search('(objectClass=*)', {
+      baseDn: `cn=${caId}-p2,ou=CA,${SUFFIX}`,
+      scope: 'base',
+    });
+    expect(missing.result.resultCode).toBe(ResultCode.noSuchObject);
   });
 });
 

@@ -4,9 +4,17 @@
  * transaction object offers every operation. Same rules as `kysely-store.ts`.
  */
 import { StoreConflictError } from '@yizheng/core';
-import type { CrlIssueRecord, CrlIssueSummary, CrlKind, StatusStoreTx } from '@yizheng/core';
+import type {
+  CertificateRecord,
+  CrlIssueRecord,
+  CrlIssueSummary,
+  CrlKind,
+  ExpiryCursor,
+  StatusStoreTx,
+} from '@yizheng/core';
 import { sql } from 'kysely';
 import { KyselyServiceStoreTx } from './kysely-service-store.js';
+import { certificateFromRow } from './mapping.js';
 import { crlIssueFromRow, crlIssueToRow, crlNumberToDb, crlSummaryFromRow } from './status-mapping.js';
 
 const SUMMARY_COLUMNS = [
@@ -62,6 +70,36 @@ export class KyselyStatusStoreTx extends KyselyServiceStoreTx implements StatusS
       .where('number', '=', crlNumberToDb(number))
       .executeTakeFirst();
     return row === undefined ? undefined : crlIssueFromRow(this.codec, row);
+  }
+
+  async validCertificatesExpired(
+    cursor: ExpiryCursor | undefined,
+    until: Date,
+    limit: number,
+  ): Promise<CertificateRecord[]> {
+    let query = this.db
+      .selectFrom('certificates')
+      .selectAll()
+      .where('status', '=', 'valid')
+      .where('uscc', 'is not', null)
+      .where('not_after', '<=', this.codec.time(until));
+    if (cursor !== undefined) {
+      const at = this.codec.time(cursor.notAfter);
+      query = query.where((eb) =>
+        eb.or([
+          eb('not_after', '>', at),
+          eb.and([
+            eb('not_after', '=', at),
+            eb.or([
+              eb('ca_id', '>', cursor.caId),
+              eb.and([eb('ca_id', '=', cursor.caId), eb('serial', '>', cursor.serial)]),
+            ]),
+          ]),
+        ]),
+      );
+    }
+    const rows = await query.orderBy('not_after').orderBy('ca_id').orderBy('serial').limit(limit).execute();
+    return rows.map((row) => certificateFromRow(this.codec, row));
   }
 
   async deleteCrlIssuesBefore(caId: string, number: bigint): Promise<number> {

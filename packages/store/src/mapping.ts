@@ -233,6 +233,7 @@ export function certificateToRow(codec: Codec, cert: CertificateRecord): Inserta
     escrow_id: cert.escrowId,
     der: bytesToDb(cert.der),
     created_at: codec.time(cert.createdAt),
+    crl_partition: cert.crlPartition ?? null,
   };
 }
 
@@ -256,6 +257,9 @@ export function certificateFromRow(codec: Codec, row: Selectable<CertificatesTab
     escrowId: row.escrow_id,
     der: bytesFromDb(row.der),
     createdAt: codec.date(row.created_at),
+    ...(row.crl_partition !== null && row.crl_partition !== undefined
+      ? { crlPartition: Number(row.crl_partition) }
+      : {}),
   };
 }
 

@@ -96,6 +96,8 @@ export interface CertificatesTable {
   escrow_id: string | null;
   der: BytesColumn;
   created_at: TimeValue;
+  /** Migration 0012: the CRL partition named in the certificate, null when none. */
+  crl_partition: number | null;
 }
 
 export interface EscrowedKeysTable {

@@ -1,6 +1,7 @@
 /**
- * CRL download (R5): the latest full CRL of a CA at `/crl/{ca}.crl` and its latest delta CRL at
- * `/crl/{ca}-delta.crl` — the URLs our certificates' cRLDistributionPoints and freshestCRL name —
+ * CRL download (R5): the latest full CRL of a CA at `/crl/{ca}.crl`, its latest delta CRL at
+ * `/crl/{ca}-delta.crl` and, for a CA with CRL partitions (分区), partition n's CRL at
+ * `/crl/{ca}-p{n}.crl` — the URLs our certificates' cRLDistributionPoints and freshestCRL name —
  * as DER `application/pkix-crl`, the bytes every node reads from the store.
  *
  * Cacheable (RFC 5019 §6 practice for CRLs too): ETag is the CRL number, Last-Modified its
@@ -11,7 +12,7 @@
  */
 import type {} from '@fastify/swagger'; // the `produces` schema option
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { CrlIssueSummary, CrlKind } from '@yizheng/core';
+import { type CrlIssueSummary, type CrlKind, partitionCrlKey } from '@yizheng/core';
 import { Type } from 'typebox';
 import type { ServerConfig } from '../config.js';
 import { ServerError } from '../errors.js';
@@ -20,11 +21,15 @@ import type { Platform } from '../platform.js';
 export const CRL_MEDIA_TYPE = 'application/pkix-crl';
 const DELTA_SUFFIX = '-delta.crl';
 
-/** The CA id and kind a file name asks for (`ca-1.crl`, `ca-1-delta.crl`). */
+/**
+ * The CRL a file name asks for, as its key in the store and kind: `ca-1.crl`, `ca-1-delta.crl`,
+ * and partition `n` of a CA configured with partitions, `ca-1-p3.crl` (key `ca-1#p3`).
+ */
 export function crlFile(file: string): { caId: string; kind: CrlKind } {
-  return file.endsWith(DELTA_SUFFIX)
-    ? { caId: file.slice(0, -DELTA_SUFFIX.length), kind: 'delta' }
-    : { caId: file.slice(0, -'.crl'.length), kind: 'full' };
+  if (file.endsWith(DELTA_SUFFIX)) return { caId: file.slice(0, -DELTA_SUFFIX.length), kind: 'delta' };
+  const partition = /^(.+)-p(0|[1-9]\d{0,3})\.crl$/.exec(file);
+  if (partition) return { caId: partitionCrlKey(partition[1]!, Number(partition[2])), kind: 'full' };
+  return { caId: file.slice(0, -'.crl'.length), kind: 'full' };
 }
 
 function etagOf(crl: CrlIssueSummary): string {
@@ -79,17 +84,23 @@ export function registerCrlPublication(app: FastifyInstance, platform: Platform,
     {
       schema: {
         tags: ['publication'],
-        summary: 'A CA’s latest full CRL ({ca}.crl) or delta CRL ({ca}-delta.crl), DER 证书撤销列表',
+        summary:
+          'A CA’s latest full CRL ({ca}.crl), delta CRL ({ca}-delta.crl) or partition CRL ({ca}-p{n}.crl), DER 证书撤销列表',
         description:
           'RFC 5280 v2 CRL signed SM2-with-SM3 by the CA. ETag = CRL number; send If-None-Match for a 304. ' +
-          'Full and delta CRLs share one number sequence; a delta names its base in deltaCRLIndicator.',
+          'Full and delta CRLs share one number sequence; a delta names its base in deltaCRLIndicator. ' +
+          'A partition CRL carries a critical issuingDistributionPoint and only its partition’s entries.',
         params: Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9._:-]+\\.crl$' }) }),
         produces: [CRL_MEDIA_TYPE],
       },
     },
     async (request, reply) => {
-      const { caId, kind } = crlFile((request.params as { file: string }).file);
-      const crl = await platform.store.read.latestCrlIssue(caId, kind);
+      const file = (request.params as { file: string }).file;
+      const { caId, kind } = crlFile(file);
+      // a CA whose own id ends in -p<n> (not a partition) still gets its full CRL
+      const crl =
+        (await platform.store.read.latestCrlIssue(caId, kind)) ??
+        (caId.includes('#') ? await platform.store.read.latestCrlIssue(file.slice(0, -4), kind) : undefined);
       if (!crl) throw new ServerError('YZ_ERR_NOT_FOUND', `no ${kind} CRL of CA ${caId} has been issued`);
       cacheHeaders(reply, crl);
       if (notModified(request, crl)) return reply.code(304).send();

@@ -16,7 +16,12 @@
  *   the KDF — a soft key is weaker than a hardware token, which docs/web.md says plainly.
  */
 import { fromHex, pbkdf2Sm3, randomBytes, sm4Decrypt, sm4Encrypt, toHex, utf8 } from '@yizheng/gm';
-import type { SealedKey } from './storage.js';
+
+/** A private key sealed under the PIN: SM4-GCM of d (32 bytes) with a fresh 12-byte IV. */
+export interface SealedKey {
+  readonly iv: string; // hex
+  readonly sealed: string; // hex: ciphertext ‖ 16-byte tag
+}
 
 /** PBKDF2-HMAC-SM3 iterations for new keys (see the header for why). */
 export const PIN_ITERATIONS = 600_000;

@@ -5,12 +5,7 @@
  * (`pin-box.ts`) before they get here.
  */
 import { SoftKeyError } from './errors.js';
-
-/** A private key sealed under the PIN: SM4-GCM of d (32 bytes) with a fresh 12-byte IV. */
-export interface SealedKey {
-  readonly iv: string; // hex
-  readonly sealed: string; // hex: ciphertext ‖ 16-byte tag
-}
+import type { SealedKey } from './pin-box.js';
 
 /** The stored record (format version 1; docs/web.md "Soft certificates"). */
 export interface SoftKeyRecord {

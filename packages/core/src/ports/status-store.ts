@@ -4,7 +4,15 @@
  * and the head of the audit trail, from which status watchers follow changes. Declared apart from
  * the main `StoreTx`, which extends it; the same contract suite holds both adapters to it.
  */
+import type { CertificateRecord } from '../model.js';
 import type { CrlIssueRecord, CrlIssueSummary, CrlKind } from '../status-model.js';
+
+/** A position in the order (notAfter, caId, serial) of certificates by expiry. */
+export interface ExpiryCursor {
+  readonly notAfter: Date;
+  readonly caId: string;
+  readonly serial: string;
+}
 
 export interface StatusStoreTx {
   /**
@@ -24,6 +32,17 @@ export interface StatusStoreTx {
   getCrlIssue(caId: string, number: bigint): Promise<CrlIssueRecord | undefined>;
   /** Deletes the CRLs of `caId` numbered below `number` (superseded; their issue stays audited). */
   deleteCrlIssuesBefore(caId: string, number: bigint): Promise<number>;
+
+  // expiry (R7: an expired certificate leaves the external directory too)
+  /**
+   * Legal persons' certificates (uscc set) still `valid` whose notAfter is at most `until`, after
+   * `cursor` in the order (notAfter, caId, serial), in that order, at most `limit`.
+   */
+  validCertificatesExpired(
+    cursor: ExpiryCursor | undefined,
+    until: Date,
+    limit: number,
+  ): Promise<CertificateRecord[]>;
 
   // audit head
   /** The seq of the newest audit entry, 0 when there is none. */
