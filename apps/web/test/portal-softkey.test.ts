@@ -26,7 +26,6 @@ import { Scratch, openssl } from '../../../tools/test-support/openssl.js';
 import { HANGZHOU, type WebHarness, csr, startWebHarness } from './browser-harness.js';
 
 const PIN = '246810';
-const COUNTER_PASSWORD = 'Xihu-Desk-2026';
 
 describe('soft certificates in the browser: key, CSR, issuance, envelope, certificate login (R34)', () => {
   let web: WebHarness;
@@ -38,19 +37,7 @@ describe('soft certificates in the browser: key, CSR, issuance, envelope, certif
 
   beforeAll(async () => {
     web = await startWebHarness('yz-softkey-');
-    const admin = await web.tokenOf('admin', web.adminPassword);
-    const branch = {
-      id: 'hz-01',
-      name: '西湖区网点',
-      regionCode: '330106',
-      address: '杭州市西湖区某某路 1 号',
-    };
-    expect((await web.api('POST', '/branches', admin, branch)).status).toBe(201);
-    const operator = { login: 'counter', name: '受理员 某某', roles: ['branch-operator'], branchId: 'hz-01' };
-    expect(
-      (await web.api('POST', '/operators', admin, { ...operator, password: COUNTER_PASSWORD })).status,
-    ).toBe(201);
-    counter = await web.tokenOf('counter', COUNTER_PASSWORD);
+    counter = await web.counterToken();
     page = await web.open('/portal/keys');
   });
   afterAll(async () => {

@@ -63,7 +63,7 @@ import {
   vaultKeyToRow,
   type Codec,
 } from './mapping.js';
-import { KyselyBackOfficeStoreTx } from './kysely-back-office-store.js';
+import { KyselyPortalStoreTx } from './kysely-portal-store.js';
 import type { ApplicationsTable, CasTable, Database } from './schema.js';
 
 /** True when an `ON CONFLICT DO NOTHING` insert wrote its row. */
@@ -143,7 +143,7 @@ function nestedUseError(what: string): Error {
 }
 
 /** The port's operations on a transaction (or, for `read`, on the root connection). */
-export class KyselyStoreTx extends KyselyBackOfficeStoreTx implements StoreTx {
+export class KyselyStoreTx extends KyselyPortalStoreTx implements StoreTx {
   /** The audit chain head after this transaction's last append, and whether it is stored yet. */
   #auditHead: { seq: number; hash: string; stored: boolean } | undefined;
 
