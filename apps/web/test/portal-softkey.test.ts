@@ -126,7 +126,8 @@ describe('soft certificates in the browser: key, CSR, issuance, envelope, certif
     await installed.getByText('加密密钥已就绪').waitFor();
     expect(await installed.innerText()).toContain(pair.sign.serial);
     expect(await installed.innerText()).toContain(HANGZHOU.name);
-    await page.locator('.ant-message-notice').waitFor({ state: 'detached' });
+    // every toast gone (the key's and the import's) before the screenshot
+    await page.waitForFunction(() => document.querySelectorAll('.ant-message-notice').length === 0);
     await web.shoot(page, 'portal-keys', true);
   });
 
