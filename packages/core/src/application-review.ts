@@ -20,6 +20,7 @@ import { CoreError } from './errors.js';
 import {
   type IssuanceContext,
   type IssueDualInput,
+  type IssueRule,
   type IssuedPair,
   holderKey,
   issuePair,
@@ -40,6 +41,10 @@ export interface ApplicationContext extends IssuanceContext {
 export interface SubmitApplicationInput extends Omit<IssueDualInput, 'legalPerson'> {
   readonly businessType: 'new';
   readonly legalPerson: AppliedLegalPerson;
+  /** Work in the issuing transaction once the pair is stored (the counter: charge, medium). */
+  readonly afterIssue?: IssueRule['afterIssue'];
+  /** Extra application data kept when issued at once (the counter: branch, medium, payment). */
+  readonly applicationData?: Readonly<Record<string, unknown>>;
 }
 
 /** Issued at once, or waiting in the review queue. */
@@ -118,8 +123,9 @@ export async function submitApplication(
       { ...input, legalPerson: person },
       {
         businessType: 'new',
-        applicationData: { registryCheck },
+        applicationData: { ...input.applicationData, registryCheck },
         inTransaction: (tx, now) => recordRegistryStatus(tx, person, check, now),
+        ...(input.afterIssue ? { afterIssue: input.afterIssue } : {}),
       },
     );
     return { state: 'completed', check, pair };

@@ -6,7 +6,7 @@
 import { StoreConflictError } from '@yizheng/core';
 import type { CrlIssueRecord, CrlIssueSummary, CrlKind, StatusStoreTx } from '@yizheng/core';
 import { sql } from 'kysely';
-import { KyselyServiceStoreTx } from './kysely-service-store.js';
+import { KyselyMaterialsStoreTx } from './kysely-materials-store.js';
 import { crlIssueFromRow, crlIssueToRow, crlNumberToDb, crlSummaryFromRow } from './status-mapping.js';
 
 const SUMMARY_COLUMNS = [
@@ -19,7 +19,7 @@ const SUMMARY_COLUMNS = [
   'entries',
 ] as const;
 
-export class KyselyStatusStoreTx extends KyselyServiceStoreTx implements StatusStoreTx {
+export class KyselyStatusStoreTx extends KyselyMaterialsStoreTx implements StatusStoreTx {
   async tryLockSingleton(name: string): Promise<boolean> {
     if (!this.db.isTransaction)
       throw new Error('tryLockSingleton is only meaningful inside store.transaction');

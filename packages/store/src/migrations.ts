@@ -17,6 +17,7 @@ import { migration0007StatusPublication } from './migration-0007-status-publicat
 import { migration0008Accounts } from './migration-0008-accounts.js';
 import { migration0009ScaleIndexes } from './migration-0009-scale-indexes.js';
 import { migration0011Directory } from './migration-0011-directory.js';
+import { migration0014Materials } from './migration-0014-materials.js';
 import type { Database } from './schema.js';
 
 export type { StoreDialect };
@@ -35,6 +36,7 @@ export function coreMigrations(dialect: StoreDialect): Record<string, Migration>
     '0008_accounts': migration0008Accounts(dialect),
     '0009_scale_indexes': migration0009ScaleIndexes(),
     '0011_directory': migration0011Directory(dialect),
+    '0014_materials': migration0014Materials(dialect),
   };
 }
 

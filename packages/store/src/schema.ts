@@ -9,6 +9,7 @@
  */
 import type { ColumnType } from 'kysely';
 import type { AccountTables } from './account-schema.js';
+import type { MaterialsTables } from './materials-schema.js';
 import type { ServiceTables } from './service-schema.js';
 import type { StatusTables } from './status-schema.js';
 
@@ -159,7 +160,7 @@ export interface KmcRecoveryTable {
  * The whole schema after the migrations (`0001_core`, `0002_kmc_recovery`, `0003_service`, …,
  * `0008_accounts`), for `Kysely<Database>`.
  */
-export interface Database extends ServiceTables, StatusTables, AccountTables {
+export interface Database extends ServiceTables, MaterialsTables, StatusTables, AccountTables {
   cas: CasTable;
   ca_chain: CaChainTable;
   profiles: ProfilesTable;

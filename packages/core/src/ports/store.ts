@@ -25,6 +25,7 @@ import type {
 } from '../model.js';
 import type { AccountStoreTx } from './account-store.js';
 import type { DirectoryStoreTx } from './directory-store.js';
+import type { MaterialsStoreTx } from './materials-store.js';
 import type { ServiceStoreTx } from './service-store.js';
 import type { StatusStoreTx } from './status-store.js';
 
@@ -63,7 +64,12 @@ export interface Statistics {
 }
 
 /** Operations available inside a transaction (and, read-only, outside). */
-export interface StoreTx extends ServiceStoreTx, StatusStoreTx, AccountStoreTx, DirectoryStoreTx {
+export interface StoreTx
+  extends ServiceStoreTx,
+    MaterialsStoreTx,
+    StatusStoreTx,
+    AccountStoreTx,
+    DirectoryStoreTx {
   // CAs and profiles
   insertCa(ca: CaRecord): Promise<void>;
   updateCa(
