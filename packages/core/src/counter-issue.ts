@@ -10,8 +10,8 @@
  * makes a holder's signing key. A registry mismatch sends the application to manual review as
  * online, and the medium stays in stock.
  */
-import type { AccountActor } from './account-model.js';
-import type { AgentDetails } from './applicant.js';
+import type { AccountActor, BranchRecord } from './account-model.js';
+import { type AgentDetails, maskIdNumber } from './applicant.js';
 import {
   type ApplicationContext,
   type SubmittedApplication,
@@ -21,6 +21,8 @@ import { type ChecklistMaterial, checkChecklist } from './counter-checklist.js';
 import { CoreError } from './errors.js';
 import { FEE_CODES, recordCharge } from './fees.js';
 import { type MediaContext, personaliseInTransaction, requireStock } from './media.js';
+import type { ApplicationRecord, CertificateRecord, LegalPersonRecord } from './model.js';
+import type { Store } from './ports/store.js';
 import type { AppliedLegalPerson } from './registry-check.js';
 import type { ChargeRecord, MediumRecord } from './service-model.js';
 
@@ -121,4 +123,43 @@ export async function issueAtCounter(
   });
   if (result.state === 'review') return result;
   return { ...result, ...issued! };
+}
+
+/** 受理单 what the printable acceptance form / receipt of a counter application shows. */
+export interface CounterReceipt {
+  readonly application: ApplicationRecord;
+  readonly legalPerson: LegalPersonRecord | null;
+  /** The agent as on the form, identity number masked. */
+  readonly agent: { readonly name: string; readonly idType: string; readonly idNumber: string } | null;
+  readonly certificates: readonly CertificateRecord[];
+  readonly medium: MediumRecord | null;
+  readonly charges: readonly ChargeRecord[];
+  readonly branch: BranchRecord | null;
+  readonly operator: string;
+  readonly paymentMethod: string | null;
+}
+
+/** Gathers the receipt of an application (`YZ_ERR_INPUT` when there is no such application). */
+export async function counterReceipt(store: Store, applicationId: string): Promise<CounterReceipt> {
+  const application = await store.read.getApplication(applicationId);
+  if (!application) throw new CoreError('YZ_ERR_INPUT', `no application ${applicationId}`);
+  const counter = (application.data.counter ?? {}) as Partial<Record<string, string>>;
+  const agent = application.data.agent as AgentDetails | undefined;
+  const certificates = (await store.read.queryCertificates({ uscc: application.uscc })).filter(
+    (c) => c.applicationId === applicationId,
+  );
+  const charges = (await store.read.listCharges(application.uscc)).filter(
+    (c) => c.applicationId === applicationId,
+  );
+  return {
+    application,
+    legalPerson: (await store.read.getLegalPerson(application.uscc)) ?? null,
+    agent: agent ? { name: agent.name, idType: agent.idType, idNumber: maskIdNumber(agent.idNumber) } : null,
+    certificates,
+    medium: counter.mediumSerial ? ((await store.read.getMedium(counter.mediumSerial)) ?? null) : null,
+    charges,
+    branch: counter.branchId ? ((await store.read.getBranch(counter.branchId)) ?? null) : null,
+    operator: counter.operator ?? application.actor,
+    paymentMethod: counter.paymentMethod ?? null,
+  };
 }
