@@ -12,6 +12,7 @@ let api: ApiHarness;
 let xihu: string;
 let manager: string;
 let yinzhou: string;
+let firstSignSerial = '';
 
 const send = (method: 'POST' | 'PUT', url: string, token: string, payload: unknown = {}) =>
   api.call({ method, url, token, payload });
@@ -141,6 +142,7 @@ describe('materials over the API (R33)', () => {
     });
     expect(issued.statusCode).toBe(201);
     const { pair, medium, soPin, charge } = issued.json();
+    firstSignSerial = pair.sign.serial;
     expect(medium).toMatchObject({
       serial: 'API-0001',
       state: 'issued',
@@ -202,5 +204,31 @@ describe('materials over the API (R33)', () => {
       'transfer-out',
       'receive',
     ]);
+  });
+
+  it('ok/a reissue at the counter puts the new pair on a key from stock; the lost one is marked', async () => {
+    expect(
+      (await post('/api/v1/media', xihu, { model: 'FT-ePass3000GM', serials: ['API-0004'] })).statusCode,
+    ).toBe(201);
+    const body = {
+      businessType: 'reissue',
+      serial: firstSignSerial,
+      csr: csrPem(Sm2PrivateKey.generate()),
+      materials: [scan('application-form', 'application-form'), scan('business-licence', 'business-licence')],
+      mediumSerial: 'API-0004',
+      paymentMethod: 'alipay',
+    };
+    const refused = await post('/api/v1/counter/services', yinzhou, body);
+    expect([refused.statusCode, refused.json().code]).toEqual([403, 'YZ_ERR_OUT_OF_SCOPE']);
+    const reissued = await post('/api/v1/counter/services', xihu, body);
+    expect(reissued.statusCode, reissued.body).toBe(201);
+    const { pair, medium, soPin } = reissued.json();
+    expect(medium).toMatchObject({ serial: 'API-0004', state: 'issued', pairId: pair.pairId });
+    expect(soPin).toMatch(/^[0-9A-F]{16}$/);
+    expect((await get('/api/v1/media/API-0001', xihu)).json().medium.state).toBe('lost');
+    const receipt = (await get(`/api/v1/counter/receipts/${pair.applicationId}`, xihu)).json();
+    expect(receipt.application.businessType).toBe('reissue');
+    expect(receipt.charges).toMatchObject([{ status: 'paid', amountFen: 8000 }]);
+    expect(receipt.paymentMethod).toBe('alipay');
   });
 });

@@ -156,7 +156,12 @@ export async function counterReceipt(store: Store, applicationId: string): Promi
     legalPerson: (await store.read.getLegalPerson(application.uscc)) ?? null,
     agent: agent ? { name: agent.name, idType: agent.idType, idNumber: maskIdNumber(agent.idNumber) } : null,
     certificates,
-    medium: counter.mediumSerial ? ((await store.read.getMedium(counter.mediumSerial)) ?? null) : null,
+    medium: counter.mediumSerial
+      ? ((await store.read.getMedium(counter.mediumSerial)) ?? null)
+      : // renew and change write onto the holder's own key: the one now bound to the new pair
+        ((await store.read.listMedia(application.uscc)).find((m) =>
+          certificates.some((c) => c.pairId === m.pairId),
+        ) ?? null),
     charges,
     branch: counter.branchId ? ((await store.read.getBranch(counter.branchId)) ?? null) : null,
     operator: counter.operator ?? application.actor,

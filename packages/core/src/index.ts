@@ -35,6 +35,7 @@ export * from './ports/materials-store.js';
 export * from './materials.js';
 export * from './counter-checklist.js';
 export * from './counter-issue.js';
+export * from './counter-service.js';
 export * from './unlock.js';
 export * from './retention.js';
 export * from './stock-certificate.js';

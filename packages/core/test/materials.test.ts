@@ -17,8 +17,10 @@ import {
   type LegalPersonRegistry,
   type MediaContext,
   type RegistryRecord,
+  counterReceipt,
   createBranch,
   issueAtCounter,
+  serviceAtCounter,
   lowStockWarnings,
   receiveMedia,
   receiveTransfer,
@@ -294,6 +296,51 @@ describe.each(STORE_KINDS)('materials management on %s (R33)', (kind) => {
     ]);
     const counts = await t.store.read.stockCounts('hz-xihu');
     expect(counts).toContainEqual({ branchId: 'hz-xihu', model: MODEL, state: 'retired', count: 1 });
+  });
+
+  it('ok/a reissue at the counter writes the new pair onto a key from stock; the lost key is marked', async () => {
+    const [old] = await t.store.read.queryMedia({ serial: 'XH-0001', limit: 1 });
+    const [oldSign] = await t.store.read.queryCertificates({ pairId: old!.pairId!, role: 'sign' });
+    const materials = [
+      scan('application-form', 'application-form'),
+      scan('business-licence', 'business-licence'),
+    ];
+    const input = {
+      businessType: 'reissue' as const,
+      serial: oldSign!.serial,
+      request: csr(),
+      materials,
+      mediumSerial: 'XH-0005',
+      paymentMethod: 'bank-card' as const,
+    };
+    const before = await snapshot();
+    await refused(serviceAtCounter(context, { ...input, materials: [] }, XIHU), 'YZ_ERR_CHECKLIST');
+    await refused(serviceAtCounter(context, input, YINZHOU), 'YZ_ERR_OUT_OF_SCOPE');
+    await refused(
+      serviceAtCounter(context, { ...input, businessType: 'renew', mediumSerial: 'XH-0005' }, XIHU),
+      'YZ_ERR_INPUT',
+    );
+    expect(await snapshot()).toEqual(before);
+    const { pair, soPin } = await serviceAtCounter(context, input, XIHU);
+    expect(soPin).toMatch(/^[0-9A-F]{16}$/);
+    const [lost, fresh] = await Promise.all([
+      t.store.read.getMedium('XH-0001'),
+      t.store.read.getMedium('XH-0005'),
+    ]);
+    expect(lost!.state).toBe('lost');
+    expect(fresh).toMatchObject({ state: 'issued', pairId: pair.pairId, uscc: HANGZHOU.uscc });
+    const charges = (await t.store.read.listCharges(HANGZHOU.uscc)).filter(
+      (c) => c.applicationId === pair.applicationId,
+    );
+    expect(charges).toMatchObject([{ status: 'paid', amountFen: 8000 }]);
+    const receipt = await counterReceipt(t.store, pair.applicationId);
+    expect(receipt).toMatchObject({
+      paymentMethod: 'bank-card',
+      operator: XIHU.name,
+      branch: { id: 'hz-xihu' },
+    });
+    expect(receipt.medium?.serial).toBe('XH-0005');
+    expect(receipt.certificates).toHaveLength(2);
   });
 
   it('ok/every movement is in the audit chain, which verifies', async () => {

@@ -8,13 +8,15 @@
  * makes a holder's signing key (R14). Scans travel as base64 and only their SM3, size and name are kept.
  */
 import {
+  type ChecklistMaterial,
   COUNTER_CHECKLISTS,
   type LegalPersonRegistry,
   PAYMENT_METHODS,
   counterReceipt,
   issueAtCounter,
+  serviceAtCounter,
 } from '@yizheng/core';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { actorOf, principalOf } from '../auth/principal.js';
 import { ServerError } from '../errors.js';
 import type { Platform } from '../platform.js';
@@ -26,6 +28,8 @@ import {
   Csr,
   LegalPersonInput,
   MaterialInput,
+  Note,
+  Serial,
   Uscc,
   applicantDetails,
   pemOrDer,
@@ -66,6 +70,14 @@ const CounterMaterial = Type.Object(
     description: 'a scan for one checklist item: its content, or its SM3 and size',
   },
 );
+
+/** The scans as the core takes them: each hashed here (SM3), only hash, size and name go on. */
+function counterMaterials(materials: readonly Static<typeof CounterMaterial>[]): ChecklistMaterial[] {
+  return materials.map(({ item, ...material }) => ({
+    item,
+    ...applicantDetails({ materials: [material] }).applicant!.materials![0]!,
+  }));
+}
 
 /** Scans up to a few MB each arrive as base64 in the JSON body. */
 const SCAN_BODY_LIMIT = 32 * 1024 * 1024;
@@ -168,10 +180,7 @@ export function registerCounterDeskRoutes(
     },
     async (request, reply) => {
       const body = request.body;
-      const materials = body.materials.map(({ item, ...material }) => ({
-        item,
-        ...applicantDetails({ materials: [material] }).applicant!.materials![0]!,
-      }));
+      const materials = counterMaterials(body.materials);
       const result = await issueAtCounter(
         { ...platform, registry: registry() },
         {
@@ -201,6 +210,83 @@ export function registerCounterDeskRoutes(
           soPin: result.soPin,
           charge: chargeView(result.charge),
         });
+    },
+  );
+
+  app.post(
+    '/counter/services',
+    {
+      bodyLimit: SCAN_BODY_LIMIT,
+      config: { access: { roles: COUNTER } },
+      schema: {
+        tags: ['counter'],
+        summary: 'Renew, change or reissue at the counter 柜台更新/变更/补办',
+        description:
+          'The checklist of the business type (400 YZ_ERR_CHECKLIST), the fee paid with paymentMethod; a reissue ' +
+          'writes the new pair onto mediumSerial from this branch’s stock (the lost key is marked lost) and answers ' +
+          'its SO PIN once; renew and change write onto the holder’s own key (no mediumSerial). One transaction.',
+        body: Type.Object(
+          {
+            businessType: Type.Union([
+              Type.Literal('renew'),
+              Type.Literal('change'),
+              Type.Literal('reissue'),
+            ]),
+            serial: Serial,
+            csr: Csr,
+            legalPerson: Type.Optional(
+              Type.Object(
+                {
+                  name: Type.String({ minLength: 1, maxLength: 200 }),
+                  legalRepresentative: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+                },
+                { additionalProperties: false, description: 'change: the new identity data' },
+              ),
+            ),
+            agent: Type.Optional(AgentInput),
+            materials: Type.Array(CounterMaterial, { maxItems: 20 }),
+            mediumSerial: Type.Optional(MediumSerial),
+            paymentMethod: Type.Union(PAYMENT_METHODS.map((m) => Type.Literal(m))),
+            note: Type.Optional(Note),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            pair: IssuedPairView,
+            medium: Nullable(MediumView),
+            soPin: Nullable(
+              Type.String({ description: 'reissue: write it onto the new key now; shown once' }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const principal = principalOf(request);
+      const { pair, soPin } = await serviceAtCounter(
+        platform,
+        {
+          businessType: body.businessType,
+          serial: body.serial,
+          request: pemOrDer(body.csr, 'csr'),
+          ...(body.legalPerson ? { legalPerson: body.legalPerson } : {}),
+          ...(body.agent ? { agent: body.agent } : {}),
+          materials: counterMaterials(body.materials),
+          ...(body.mediumSerial ? { mediumSerial: body.mediumSerial } : {}),
+          paymentMethod: body.paymentMethod,
+          ...(body.note ? { note: body.note } : {}),
+        },
+        actorOf(principal),
+      );
+      const medium = (await platform.store.read.listMedia(pair.sign.uscc ?? '')).find(
+        (m) => m.pairId === pair.pairId,
+      );
+      return reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .send({ pair: issuedPairView(pair, undefined), medium: medium ? mediumView(medium) : null, soPin });
     },
   );
 
