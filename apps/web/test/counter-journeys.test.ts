@@ -205,4 +205,49 @@ describe('the branch counter in a browser (R33)', () => {
     await web.shoot(page, 'counter-materials', true);
     await page.context().close();
   });
+
+  it('ok/a reissue at the counter writes the new pair onto a key from stock and marks the lost one', async () => {
+    expect(
+      (
+        await web.api('POST', '/media', desk, {
+          model: 'FT-ePass3000GM',
+          batch: 'B2026-11',
+          serials: ['CK-0004'],
+        })
+      ).status,
+    ).toBe(201);
+    const page = await web.open('/counter/login');
+    await web.logIn(page, 'chen', PASSWORDS.desk);
+    await page.waitForURL(/\/counter$/);
+    await page.getByRole('link', { name: '更新/变更/补办' }).click();
+    await page.getByText('补办', { exact: true }).click();
+    await page.waitForURL(/\/counter\/service\/reissue$/);
+    await page.getByLabel('统一社会信用代码').fill(HANGZHOU.uscc);
+    await page.keyboard.press('Enter');
+    await page.getByText('选择要办理的证书').waitFor();
+    const [old] = (await web.api('GET', `/certificates?uscc=${HANGZHOU.uscc}&role=sign`, desk))
+      .json as unknown as {
+      serial: string;
+    }[];
+    await page.getByRole('radio', { name: new RegExp(old!.serial) }).check();
+    await page.getByRole('button', { name: /下一步/ }).click();
+    await page.getByLabel('数字证书申请表（加盖公章）').setInputFiles(scan('form.png'));
+    await page.getByLabel('营业执照复印件（加盖公章）').setInputFiles(scan('licence.png'));
+    await page.getByText('已上传：licence.png').waitFor();
+    await page.getByRole('button', { name: /下一步/ }).click();
+    await page.getByText(/USB-KEY 介质费 80\.00 元/).waitFor();
+    await page.getByRole('radio', { name: /CK-0004/ }).check();
+    await page.getByRole('button', { name: /下一步/ }).click();
+    await page.getByLabel(/证书请求（CSR/).fill(csr(HANGZHOU.name));
+    await page.getByRole('button', { name: /提交并制证/ }).click();
+    await page.getByText('已制证：证书已写入介质 CK-0004').waitFor();
+    await page.getByRole('button', { name: /打印受理单/ }).click();
+    await page.waitForURL(/\/counter\/receipt\/app-/);
+    await page.getByText('补办').first().waitFor();
+    await page.getByText('80.00 元').waitFor();
+    const keys = await media();
+    expect(keys.find((m) => m.serial === 'CK-0001')?.state).toBe('lost');
+    expect(keys.find((m) => m.serial === 'CK-0004')).toMatchObject({ state: 'issued', uscc: HANGZHOU.uscc });
+    await page.context().close();
+  });
 });

@@ -102,6 +102,17 @@ export interface CounterApplicationInput {
   readonly paymentMethod: string;
 }
 
+export interface CounterServiceInput {
+  readonly businessType: 'renew' | 'change' | 'reissue';
+  readonly serial: string;
+  readonly csr: string;
+  readonly legalPerson?: { name: string; legalRepresentative?: string };
+  readonly agent?: CounterApplicationInput['agent'];
+  readonly materials: readonly CounterMaterial[];
+  readonly mediumSerial?: string;
+  readonly paymentMethod: string;
+}
+
 export type CounterApplicationResult =
   | {
       readonly state: 'completed';
@@ -153,6 +164,12 @@ export const counterApi = {
   fees: () => call<FeeSchedule>('GET', '/fees'),
   apply: (body: CounterApplicationInput) =>
     call<CounterApplicationResult>('POST', '/counter/applications', body),
+  service: (body: CounterServiceInput) =>
+    call<{ pair: { applicationId: string }; medium: Medium | null; soPin: string | null }>(
+      'POST',
+      '/counter/services',
+      body,
+    ),
   receipt: (applicationId: string) =>
     call<Receipt>('GET', `/counter/receipts/${encodeURIComponent(applicationId)}`),
 };

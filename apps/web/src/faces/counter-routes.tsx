@@ -5,7 +5,7 @@
 import type { ReactNode } from 'react';
 import { Route } from 'react-router';
 import { CounterMaterialsPage } from '../pages/counter-materials.js';
-import { CounterNewPage } from '../pages/counter-new.js';
+import { CounterNewPage, CounterServicePage } from '../pages/counter-new.js';
 import { CounterReceiptPage } from '../pages/counter-receipt.js';
 import { LoginPage } from '../pages/login.js';
 import { LookupPage } from '../pages/lookup.js';
@@ -14,6 +14,7 @@ import { type NavItem, RequireOperator, Shell } from '../shell.js';
 const COUNTER_NAV: readonly NavItem[] = [
   { path: '/counter', label: 'nav.lookup' },
   { path: '/counter/new', label: 'nav.new' },
+  { path: '/counter/service/renew', label: 'nav.service' },
   { path: '/counter/materials', label: 'nav.materials' },
 ];
 
@@ -31,6 +32,7 @@ export function counterRoutes() {
       <Route path="/counter/login" element={<LoginPage face="counter" />} />
       <Route path="/counter" element={counter(<LookupPage />)} />
       <Route path="/counter/new" element={counter(<CounterNewPage />)} />
+      <Route path="/counter/service/:type" element={counter(<CounterServicePage />)} />
       <Route path="/counter/materials" element={counter(<CounterMaterialsPage />)} />
       <Route path="/counter/receipt/:applicationId" element={counter(<CounterReceiptPage />)} />
     </>
