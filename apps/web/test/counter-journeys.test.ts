@@ -67,7 +67,8 @@ describe('the branch counter in a browser (R33)', () => {
     await web.logIn(page, 'chen', PASSWORDS.desk);
     await page.waitForURL(/\/counter\/materials$/);
     // 入库: three keys of one batch into this branch, on the stock page
-    await page.getByLabel('批次号').fill('B2026-11');
+    const receiveCard = page.locator('.ant-card').filter({ hasText: '介质入库' });
+    await receiveCard.getByLabel('批次号').fill('B2026-11');
     await page.getByLabel('介质序列号（每行一个）').fill(KEYS.join('\n'));
     await page
       .getByRole('button', { name: '入 库' })
@@ -186,6 +187,18 @@ describe('the branch counter in a browser (R33)', () => {
       ['CK-0002', 'transit', 'nb-01'],
       ['CK-0003', 'retired', 'hz-01'],
     ]);
+    // the stock query across branches: the batch, where each key is, and a key's movements
+    const search = page.locator('.ant-card').filter({ hasText: '库存查询（全部网点）' });
+    await search.getByLabel('批次号').fill('B2026-11');
+    await search.getByRole('button', { name: /查\s?询/ }).click();
+    const transit = search.getByRole('row').filter({ hasText: 'nb-01' }).filter({ hasText: '调拨在途' });
+    await transit.getByRole('button', { name: 'CK-0002' }).click();
+    await search.getByText('CK-0002 的物资流水').waitFor();
+    await search
+      .getByRole('row')
+      .filter({ hasText: '调拨出库' })
+      .filter({ hasText: '鄞州网点缺货' })
+      .waitFor();
     // an issued key is not scrapped: the API refuses with its code, nothing changes
     const refused = await web.api('POST', '/media/CK-0001/scrap', desk, { reason: 'x' });
     expect([refused.status, refused.json.code]).toEqual([409, 'YZ_ERR_MEDIUM_STATE']);
@@ -203,6 +216,8 @@ describe('the branch counter in a browser (R33)', () => {
     await banner.waitFor();
     expect(await banner.innerText()).toContain('FT-ePass3000GM 库存 0 个，低于预警值 2 个');
     await web.shoot(page, 'counter-materials', true);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByText('Low stock: 0 FT-ePass3000GM in stock, below the minimum of 2').waitFor();
     await page.context().close();
   });
 

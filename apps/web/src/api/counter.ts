@@ -144,6 +144,10 @@ export const counterApi = {
   branches: () => call<Branch[]>('GET', '/branches'),
   media: (filter: { branch?: string; state?: string; model?: string; batch?: string; uscc?: string }) =>
     call<Medium[]>('GET', `/media${query(filter)}`),
+  mediumMovements: (serial: string) =>
+    call<{ medium: Medium; movements: Movement[] }>('GET', `/media/${encodeURIComponent(serial)}`).then(
+      (answer) => answer.movements,
+    ),
   stock: (branch?: string) => call<Stock>('GET', `/stock${query({ branch })}`),
   movements: (branch?: string, limit = 50) =>
     call<Movement[]>('GET', `/stock/movements${query({ branch, limit: String(limit) })}`),

@@ -23,6 +23,7 @@ import { currentSession } from '../api.js';
 import { type Branch, type Medium, type Movement, type Stock, counterApi } from '../api/counter.js';
 import { type MessageKey, useI18n } from '../i18n.js';
 import { ErrorState, Show, asApiError, useLoad } from '../load.js';
+import { MediaSearch } from './counter-media-search.js';
 import type { ApiError } from '../api.js';
 
 const STATE_COLOURS: Readonly<Record<string, string>> = {
@@ -89,6 +90,7 @@ export function CounterMaterialsPage() {
             canSetThreshold={canSetThreshold === true}
             act={act}
             onMove={setMove}
+            fail={setFailure}
           />
         )}
       </Show>
@@ -111,12 +113,14 @@ function Materials({
   canSetThreshold,
   act,
   onMove,
+  fail,
 }: {
   readonly data: Data;
   readonly branchId: string | undefined;
   readonly canSetThreshold: boolean;
   readonly act: (work: Promise<unknown>, message?: string) => void;
   readonly onMove: (move: Move) => void;
+  readonly fail: (error: ApiError) => void;
 }) {
   const { t } = useI18n();
   const stateLabel = useStateLabel();
@@ -148,6 +152,7 @@ function Materials({
       </Card>
       <Card title={t('materials.receive')} size="small">
         <Form<{ model: string; batch?: string; serials: string }>
+          name="receive"
           layout="vertical"
           onFinish={({ model, batch, serials }) => {
             const list = serials
@@ -184,6 +189,7 @@ function Materials({
       {canSetThreshold && branchId && (
         <Card title={t('materials.threshold')} size="small">
           <Form<{ model: string; minimum: number }>
+            name="threshold"
             layout="inline"
             onFinish={({ model, minimum }) => act(counterApi.setThreshold(branchId, model, minimum))}
           >
@@ -259,6 +265,7 @@ function Materials({
           ]}
         />
       </Card>
+      <MediaSearch fail={fail} />
       <Card title={t('materials.movements')} size="small">
         <Table<Movement>
           rowKey="id"
@@ -323,7 +330,7 @@ function MoveDialog({
           )
       }
     >
-      <Form form={form} layout="vertical">
+      <Form form={form} name="move" layout="vertical">
         {move.kind === 'transfer' && (
           <Form.Item label={t('materials.toBranch')} name="toBranch" rules={[{ required: true }]}>
             <Radio.Group
