@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sm2PrivateKey } from '@yizheng/gm';
-import { type ApiHarness, HANGZHOU, csrPem, openApiHarness } from './api-support.js';
+import { type ApiHarness, HANGZHOU, NINGBO, csrPem, openApiHarness } from './api-support.js';
 
 let api: ApiHarness;
 let xihu: string;
@@ -230,5 +230,32 @@ describe('materials over the API (R33)', () => {
     expect(receipt.application.businessType).toBe('reissue');
     expect(receipt.charges).toMatchObject([{ status: 'paid', amountFen: 8000 }]);
     expect(receipt.paymentMethod).toBe('alipay');
+  });
+
+  it('ok/a remote application whose identity check failed waits, then is verified at the counter', async () => {
+    const waiting = await post('/api/v1/applications', xihu, {
+      csr: csrPem(Sm2PrivateKey.generate(), NINGBO.name),
+      legalPerson: NINGBO,
+      channel: 'mobile',
+      identityCheck: { outcome: 'failed', method: 'face', reference: 'face-0001' },
+    });
+    expect(waiting.statusCode, waiting.body).toBe(202);
+    const { application } = waiting.json();
+    expect(application.state).toBe('identity-check');
+    const queue = (await get('/api/v1/applications?state=identity-check', xihu)).json();
+    expect(queue.map((a: { id: string }) => a.id)).toContain(application.id);
+    const url = `/api/v1/counter/identity-checks/${application.id}`;
+    const incomplete = await post(url, xihu, { materials: [scan('application-form', 'application-form')] });
+    expect([incomplete.statusCode, incomplete.json().code]).toEqual([400, 'YZ_ERR_CHECKLIST']);
+    const materials = [
+      scan('application-form', 'application-form'),
+      scan('business-licence', 'business-licence'),
+      scan('representative-id', 'id-card'),
+    ];
+    const verified = await post(url, xihu, { materials });
+    expect(verified.statusCode, verified.body).toBe(201);
+    expect(verified.json().pair.applicationId).toBe(application.id);
+    const again = await post(url, xihu, { materials });
+    expect([again.statusCode, again.json().code]).toEqual([409, 'YZ_ERR_STATE']);
   });
 });

@@ -36,6 +36,7 @@ export * from './materials.js';
 export * from './counter-checklist.js';
 export * from './counter-issue.js';
 export * from './counter-service.js';
+export * from './identity-check.js';
 export * from './unlock.js';
 export * from './retention.js';
 export * from './stock-certificate.js';

@@ -15,6 +15,7 @@ import {
   counterReceipt,
   issueAtCounter,
   serviceAtCounter,
+  verifyIdentityAtCounter,
 } from '@yizheng/core';
 import { Type, type Static } from 'typebox';
 import { actorOf, principalOf } from '../auth/principal.js';
@@ -78,6 +79,8 @@ function counterMaterials(materials: readonly Static<typeof CounterMaterial>[]):
     ...applicantDetails({ materials: [material] }).applicant!.materials![0]!,
   }));
 }
+
+const ApplicationId = Type.String({ pattern: '^app-[0-9a-f-]{36}$' });
 
 /** Scans up to a few MB each arrive as base64 in the JSON body. */
 const SCAN_BODY_LIMIT = 32 * 1024 * 1024;
@@ -290,6 +293,54 @@ export function registerCounterDeskRoutes(
     },
   );
 
+  app.post(
+    '/counter/identity-checks/:id',
+    {
+      bodyLimit: SCAN_BODY_LIMIT,
+      config: { access: { roles: COUNTER } },
+      schema: {
+        tags: ['counter'],
+        summary: 'Verify at the counter a remote application whose online identity check failed 柜台身份核验',
+        description:
+          'The new-certificate checklist (400 YZ_ERR_CHECKLIST); then the registry check: match → 201 issued ' +
+          '(the same application completed), mismatch → 202 review, deregistered or revoked → 409 (rejected). ' +
+          'Not waiting for an identity check → 409 YZ_ERR_STATE.',
+        params: Type.Object({ id: ApplicationId }),
+        body: Type.Object(
+          { agent: Type.Optional(AgentInput), materials: Type.Array(CounterMaterial, { maxItems: 20 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            state: Type.Literal('completed'),
+            check: RegistryCheckView,
+            pair: IssuedPairView,
+          }),
+          202: Type.Object({
+            state: Type.Literal('review'),
+            check: RegistryCheckView,
+            application: ApplicationView,
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await verifyIdentityAtCounter(
+        { ...platform, registry: registry() },
+        {
+          applicationId: request.params.id,
+          ...(request.body.agent ? { agent: request.body.agent } : {}),
+          materials: counterMaterials(request.body.materials),
+        },
+        actorOf(principalOf(request)),
+      );
+      const check = registryCheckView(result.check);
+      return result.state === 'completed'
+        ? reply.code(201).send({ state: 'completed', check, pair: issuedPairView(result.pair, undefined) })
+        : reply.code(202).send({ state: 'review', check, application: applicationView(result.application) });
+    },
+  );
+
   app.get(
     '/counter/receipts/:id',
     {
@@ -297,7 +348,7 @@ export function registerCounterDeskRoutes(
       schema: {
         tags: ['counter'],
         summary: 'The acceptance form / receipt 受理单 of an application, for printing',
-        params: Type.Object({ id: Type.String({ pattern: '^app-[0-9a-f-]{36}$' }) }),
+        params: Type.Object({ id: ApplicationId }),
         response: {
           200: Type.Object({
             application: ApplicationView,

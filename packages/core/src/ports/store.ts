@@ -65,11 +65,7 @@ export interface Statistics {
 
 /** Operations available inside a transaction (and, read-only, outside). */
 export interface StoreTx
-  extends ServiceStoreTx,
-    MaterialsStoreTx,
-    StatusStoreTx,
-    AccountStoreTx,
-    DirectoryStoreTx {
+  extends ServiceStoreTx, MaterialsStoreTx, StatusStoreTx, AccountStoreTx, DirectoryStoreTx {
   // CAs and profiles
   insertCa(ca: CaRecord): Promise<void>;
   updateCa(
