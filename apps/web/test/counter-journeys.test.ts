@@ -265,4 +265,35 @@ describe('the branch counter in a browser (R33)', () => {
     expect(keys.find((m) => m.serial === 'CK-0004')).toMatchObject({ state: 'issued', uscc: HANGZHOU.uscc });
     await page.context().close();
   });
+
+  it('ok/a mobile application whose online identity check failed is verified at the counter and issued', async () => {
+    const waiting = await web.api('POST', '/applications', desk, {
+      csr: csr(HANGZHOU.name),
+      legalPerson: HANGZHOU,
+      channel: 'mobile',
+      identityCheck: { outcome: 'failed', method: 'face', reference: 'face-20261126-0042' },
+    });
+    expect(waiting.status, JSON.stringify(waiting.json)).toBe(202);
+    const id = (waiting.json.application as { id: string }).id;
+    const page = await web.open('/counter/login');
+    await web.logIn(page, 'chen', PASSWORDS.desk);
+    await page.waitForURL(/\/counter$/);
+    await page.getByRole('link', { name: '身份核验' }).click();
+    const row = page.getByRole('row').filter({ hasText: id });
+    await row.filter({ hasText: 'face' }).waitFor();
+    await row.getByRole('button', { name: /核\s?验/ }).click();
+    await page.getByLabel('数字证书申请表（加盖公章）').setInputFiles(scan('form.png'));
+    await page.getByLabel('营业执照复印件（加盖公章）').setInputFiles(scan('licence.png'));
+    await page.getByLabel('法定代表人身份证复印件').setInputFiles(scan('id.png'));
+    await page.getByText('已上传：id.png').waitFor();
+    await page.getByRole('button', { name: /下一步/ }).click();
+    await page.getByText(`核验通过，证书已签发（${id}）`).waitFor();
+    const application = (await web.api('GET', `/applications/${id}`, desk)).json as {
+      state: string;
+      channel: string;
+    };
+    expect([application.state, application.channel]).toEqual(['completed', 'mobile']);
+    await page.getByRole('row').filter({ hasText: id }).waitFor({ state: 'detached' });
+    await page.context().close();
+  });
 });

@@ -4,6 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import { Route } from 'react-router';
+import { CounterIdentityPage } from '../pages/counter-identity.js';
 import { CounterMaterialsPage } from '../pages/counter-materials.js';
 import { CounterNewPage, CounterServicePage } from '../pages/counter-new.js';
 import { CounterReceiptPage } from '../pages/counter-receipt.js';
@@ -15,6 +16,7 @@ const COUNTER_NAV: readonly NavItem[] = [
   { path: '/counter', label: 'nav.lookup' },
   { path: '/counter/new', label: 'nav.new' },
   { path: '/counter/service/renew', label: 'nav.service' },
+  { path: '/counter/identity', label: 'nav.identity' },
   { path: '/counter/materials', label: 'nav.materials' },
 ];
 
@@ -33,6 +35,7 @@ export function counterRoutes() {
       <Route path="/counter" element={counter(<LookupPage />)} />
       <Route path="/counter/new" element={counter(<CounterNewPage />)} />
       <Route path="/counter/service/:type" element={counter(<CounterServicePage />)} />
+      <Route path="/counter/identity" element={counter(<CounterIdentityPage />)} />
       <Route path="/counter/materials" element={counter(<CounterMaterialsPage />)} />
       <Route path="/counter/receipt/:applicationId" element={counter(<CounterReceiptPage />)} />
     </>
