@@ -263,6 +263,33 @@ describe('the branch counter in a browser (R33)', () => {
     const keys = await media();
     expect(keys.find((m) => m.serial === 'CK-0001')?.state).toBe('lost');
     expect(keys.find((m) => m.serial === 'CK-0004')).toMatchObject({ state: 'issued', uscc: HANGZHOU.uscc });
+    // 退回: a faulty key of the delivery goes back to the vendor, with a reason
+    expect(
+      (
+        await web.api('POST', '/media', desk, {
+          model: 'FT-ePass3000GM',
+          batch: 'B2026-11',
+          serials: ['CK-0005'],
+        })
+      ).status,
+    ).toBe(201);
+    await page.getByRole('link', { name: '物资管理' }).click();
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'CK-0005' })
+      .getByRole('button', { name: /退\s?回/ })
+      .click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('radio', { name: /厂商/ }).check();
+    await dialog.getByLabel('原因').fill('自检失败');
+    await dialog.getByRole('button', { name: /确\s?定/ }).click();
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'CK-0005' })
+      .filter({ hasText: '已退厂' })
+      .first()
+      .waitFor();
+    expect((await media()).find((m) => m.serial === 'CK-0005')?.state).toBe('returned');
     await page.context().close();
   });
 

@@ -156,6 +156,8 @@ export const counterApi = {
   transfer: (serials: readonly string[], toBranch: string, reason?: string) =>
     call<Medium[]>('POST', '/media/transfers', { serials, toBranch, ...(reason ? { reason } : {}) }),
   signFor: (serials: readonly string[]) => call<Medium[]>('POST', '/media/transfers/receive', { serials }),
+  returnMedium: (serial: string, to: 'stock' | 'vendor', reason: string) =>
+    call<Medium>('POST', `/media/${encodeURIComponent(serial)}/return`, { to, reason }),
   scrap: (serial: string, reason: string) =>
     call<Medium>('POST', `/media/${encodeURIComponent(serial)}/scrap`, { reason }),
   setThreshold: (branchId: string, model: string, minimum: number) =>

@@ -42,7 +42,13 @@ interface Data {
   readonly branches: readonly Branch[];
 }
 
-type Move = { readonly kind: 'transfer' | 'scrap'; readonly serial: string };
+type Move = { readonly kind: 'transfer' | 'scrap' | 'return'; readonly serial: string };
+
+const MOVE_TITLES: Readonly<Record<Move['kind'], MessageKey>> = {
+  transfer: 'materials.transfer',
+  scrap: 'materials.scrap',
+  return: 'materials.return',
+};
 
 export function useStateLabel(): (state: string) => string {
   const { t } = useI18n();
@@ -250,17 +256,25 @@ function Materials({
             {
               title: t('materials.actions'),
               key: 'actions',
-              render: (_: unknown, m: Medium) =>
-                m.state === 'stock' && (
-                  <Space>
-                    <Button size="small" onClick={() => onMove({ kind: 'transfer', serial: m.serial })}>
-                      {t('materials.transfer')}
+              render: (_: unknown, m: Medium) => (
+                <Space>
+                  {m.state === 'stock' && (
+                    <>
+                      <Button size="small" onClick={() => onMove({ kind: 'transfer', serial: m.serial })}>
+                        {t('materials.transfer')}
+                      </Button>
+                      <Button size="small" danger onClick={() => onMove({ kind: 'scrap', serial: m.serial })}>
+                        {t('materials.scrap')}
+                      </Button>
+                    </>
+                  )}
+                  {(m.state === 'stock' || m.state === 'issued') && (
+                    <Button size="small" onClick={() => onMove({ kind: 'return', serial: m.serial })}>
+                      {t('materials.return')}
                     </Button>
-                    <Button size="small" danger onClick={() => onMove({ kind: 'scrap', serial: m.serial })}>
-                      {t('materials.scrap')}
-                    </Button>
-                  </Space>
-                ),
+                  )}
+                </Space>
+              ),
             },
           ]}
         />
@@ -310,8 +324,8 @@ function MoveDialog({
   readonly close: () => void;
 }) {
   const { t } = useI18n();
-  const [form] = Form.useForm<{ toBranch?: string; reason?: string }>();
-  const title = `${t(move.kind === 'transfer' ? 'materials.transfer' : 'materials.scrap')} ${move.serial}`;
+  const [form] = Form.useForm<{ toBranch?: string; to?: 'stock' | 'vendor'; reason?: string }>();
+  const title = `${t(MOVE_TITLES[move.kind])} ${move.serial}`;
   return (
     <Modal
       open
@@ -321,11 +335,13 @@ function MoveDialog({
       onOk={() =>
         void form
           .validateFields()
-          .then(({ toBranch, reason }) =>
+          .then(({ toBranch, to, reason }) =>
             act(
               move.kind === 'transfer'
                 ? counterApi.transfer([move.serial], toBranch!, reason)
-                : counterApi.scrap(move.serial, reason!),
+                : move.kind === 'return'
+                  ? counterApi.returnMedium(move.serial, to!, reason!)
+                  : counterApi.scrap(move.serial, reason!),
             ),
           )
       }
@@ -340,10 +356,20 @@ function MoveDialog({
             />
           </Form.Item>
         )}
+        {move.kind === 'return' && (
+          <Form.Item label={t('materials.returnTo')} name="to" rules={[{ required: true }]}>
+            <Radio.Group
+              options={(['stock', 'vendor'] as const).map((to) => ({
+                value: to,
+                label: t(to === 'stock' ? 'materials.returnToStock' : 'materials.returnToVendor'),
+              }))}
+            />
+          </Form.Item>
+        )}
         <Form.Item
           label={t('materials.reason')}
           name="reason"
-          rules={move.kind === 'scrap' ? [{ required: true, message: t('materials.reasonRequired') }] : []}
+          rules={move.kind === 'transfer' ? [] : [{ required: true, message: t('materials.reasonRequired') }]}
         >
           <Input />
         </Form.Item>
