@@ -41,6 +41,13 @@ import {
   unlock,
 } from './ca/service-commands.js';
 import { branchAdd, clientAdd, operatorAdd, operatorPasswd } from './ca/account-commands.js';
+import {
+  mediaList,
+  mediaScrap,
+  mediaThreshold,
+  mediaTransfer,
+  mediaWarnings,
+} from './ca/materials-commands.js';
 import { stockImport } from './ca/stock-import-command.js';
 import { crlPartitions } from './ca/crl-partition-command.js';
 import { ocspIssueResponder } from './ca/ocsp-commands.js';
@@ -92,6 +99,11 @@ const GROUPS: Record<string, Record<string, Command>> = {
     'so-pin': mediaSoPin,
     lost: mediaLost,
     retire: mediaRetire,
+    list: mediaList,
+    transfer: mediaTransfer,
+    scrap: mediaScrap,
+    threshold: mediaThreshold,
+    warnings: mediaWarnings,
   },
   fees: { show: feesShow, publish: feesPublish },
   policy: { show: policyShow, set: policySet },
@@ -174,7 +186,13 @@ The certificate authority (issue 4, in progress; --data DIR, default ./data, or 
   crl partitions --count N [--urls T1,T2] [--ca ID]   CRL partitions 分区: new certificates name
              /crl/{ca}-p{n}.crl; one CRL per partition is issued with every CRL ({n} in templates)
   ocsp issue-responder [--ca ID] [--out FILE]   issue or renew the CA's OCSP responder certificate
-  media receive --model M [--scheme skf-sha1-sm4|skf-sm3-sm4] SERIAL…   USB-KEYs into stock 入库
+  media receive --model M [--scheme skf-sha1-sm4|skf-sm3-sm4] [--branch B] [--batch N] SERIAL…
+                                              USB-KEYs into a branch's stock 入库
+  media list [--branch B] [--state S] [--model M] [--batch N] [--serial S]   stock query 库存查询
+  media transfer --to B [--reason R] SERIAL…  调拨: in transit to branch B (signed for there)
+  media scrap --medium S --reason TEXT        报废 a key in stock
+  media threshold --branch B --model M --minimum N   low-stock threshold 预警阈值
+  media warnings [--branch B]                 低库存预警; exit 1 when a branch is short
   media personalise --medium S --serial HEX   制证: bind to a pair, random SO PIN shown once
   media so-pin --medium S --reason TEXT       privileged SO-PIN read (audited)
   media lost|retire --medium S --reason TEXT

@@ -32,7 +32,7 @@ export const NINGBO = {
 };
 
 export interface Call {
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly url: string;
   readonly token?: string;
   readonly payload?: unknown;

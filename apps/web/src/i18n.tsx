@@ -51,6 +51,7 @@ const TERMS: Record<Language, Record<TermKind, Readonly<Record<string, string>>>
     registryStatus: { active: '存续', deregistered: '注销', revoked: '吊销', unknown: '未知' },
     state: {
       submitted: '已提交',
+      'identity-check': '待柜台核验身份',
       review: '待审核',
       approved: '已通过',
       completed: '已办结',
@@ -81,6 +82,7 @@ const TERMS: Record<Language, Record<TermKind, Readonly<Record<string, string>>>
     },
     state: {
       submitted: 'submitted',
+      'identity-check': 'awaiting identity check at a counter',
       review: 'in review',
       approved: 'approved',
       completed: 'completed',

@@ -235,7 +235,7 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
     await page.getByRole('checkbox', { name: '网点受理员' }).check();
     await page.getByRole('button', { name: '新建操作员' }).click();
     await page.getByRole('cell', { name: '受理员 李某' }).waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('.ant-message-notice').length === 0); // toasts gone
+    await page.waitForFunction("document.querySelectorAll('.ant-message-notice').length === 0"); // toasts gone
     await web.shoot(page, 'admin-operators', true);
     const operators = (await api('GET', '/operators', admin)).json as unknown as {
       login: string;

@@ -127,7 +127,7 @@ describe('soft certificates in the browser: key, CSR, issuance, envelope, certif
     expect(await installed.innerText()).toContain(pair.sign.serial);
     expect(await installed.innerText()).toContain(HANGZHOU.name);
     // every toast gone (the key's and the import's) before the screenshot
-    await page.waitForFunction(() => document.querySelectorAll('.ant-message-notice').length === 0);
+    await page.waitForFunction("document.querySelectorAll('.ant-message-notice').length === 0");
     await web.shoot(page, 'portal-keys', true);
   });
 

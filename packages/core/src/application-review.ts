@@ -20,6 +20,7 @@ import { CoreError } from './errors.js';
 import {
   type IssuanceContext,
   type IssueDualInput,
+  type IssueRule,
   type IssuedPair,
   holderKey,
   issuePair,
@@ -40,7 +41,25 @@ export interface ApplicationContext extends IssuanceContext {
 export interface SubmitApplicationInput extends Omit<IssueDualInput, 'legalPerson'> {
   readonly businessType: 'new';
   readonly legalPerson: AppliedLegalPerson;
+  /** Work in the issuing transaction once the pair is stored (the counter: charge, medium). */
+  readonly afterIssue?: IssueRule['afterIssue'];
+  /** Extra application data kept when issued at once (the counter: branch, medium, payment). */
+  readonly applicationData?: Readonly<Record<string, unknown>>;
 }
+
+/** What a remote channel's identity check said (domain-practice.md "applicant identity verification"). */
+export interface IdentityCheckResult {
+  readonly outcome: 'passed' | 'failed';
+  /** face, sms-3-element, bank-card-4-element, e-licence … */
+  readonly method: string;
+  /** The verifier's transaction id. */
+  readonly reference: string;
+}
+
+/** What an application waiting for the identity check keeps: everything issuing needs. */
+export type IdentityCheckData = Omit<ReviewData, 'registryCheck'> & {
+  readonly identityCheck: IdentityCheckResult;
+};
 
 /** Issued at once, or waiting in the review queue. */
 export type SubmittedApplication =
@@ -80,7 +99,7 @@ function appliedLegalPerson(person: AppliedLegalPerson): AppliedLegalPerson {
 }
 
 /** Records the registry's status of the legal person (read back by issuance, which keeps it). */
-async function recordRegistryStatus(
+export async function recordRegistryStatus(
   tx: StoreTx,
   person: AppliedLegalPerson,
   check: RegistryCheck,
@@ -118,8 +137,9 @@ export async function submitApplication(
       { ...input, legalPerson: person },
       {
         businessType: 'new',
-        applicationData: { registryCheck },
+        applicationData: { ...input.applicationData, registryCheck },
         inTransaction: (tx, now) => recordRegistryStatus(tx, person, check, now),
+        ...(input.afterIssue ? { afterIssue: input.afterIssue } : {}),
       },
     );
     return { state: 'completed', check, pair };
@@ -136,9 +156,40 @@ export async function submitApplication(
       ...(input.applicant ? { applicant: checkApplicant(input.applicant) } : {}),
     },
   };
-  const application = await context.store.transaction(async (tx) => {
-    // refused now rather than after a reviewer's work: issuance would refuse it too
-    if (await tx.findCertificateByPublicKeyHash(publicKeyHash(holder.spki)))
+  const application = await storeWaiting(context, {
+    person,
+    spki: holder.spki,
+    input,
+    state: 'review',
+    data: { ...data },
+    audit: {
+      action: 'application.submit',
+      reason: check.reason ?? null,
+      detail: { outcome: check.outcome, differences: check.differences },
+    },
+  });
+  return { state: 'review', check, application };
+}
+
+/**
+ * Stores a new application that waits (for a reviewer, or for the identity check at a counter),
+ * audited in the same transaction. A key certified already is refused now rather than after the
+ * waiting: issuance would refuse it too.
+ */
+async function storeWaiting(
+  context: Pick<ApplicationContext, 'store' | 'clock'>,
+  waiting: {
+    person: AppliedLegalPerson;
+    spki: Uint8Array;
+    input: Pick<SubmitApplicationInput, 'channel' | 'actor'>;
+    state: 'review' | 'identity-check';
+    data: Record<string, unknown>;
+    audit: { action: string; reason: string | null; detail: Record<string, unknown> };
+  },
+): Promise<ApplicationRecord> {
+  const { person, input, state } = waiting;
+  return context.store.transaction(async (tx) => {
+    if (await tx.findCertificateByPublicKeyHash(publicKeyHash(waiting.spki)))
       throw new CoreError(
         'YZ_ERR_KEY_ALREADY_CERTIFIED',
         'the requested public key is already in a certificate',
@@ -149,9 +200,9 @@ export async function submitApplication(
       uscc: person.uscc,
       businessType: 'new',
       channel: input.channel,
-      state: 'review',
+      state,
       actor: input.actor,
-      data: { ...data },
+      data: waiting.data,
       createdAt: now,
       updatedAt: now,
     };
@@ -159,14 +210,62 @@ export async function submitApplication(
     await appendAudit(tx, {
       at: now,
       actor: input.actor,
-      action: 'application.submit',
+      action: waiting.audit.action,
       object: `application:${record.id}`,
-      reason: check.reason ?? null,
-      detail: { uscc: person.uscc, state: 'review', outcome: check.outcome, differences: check.differences },
+      reason: waiting.audit.reason,
+      detail: { uscc: person.uscc, state, ...waiting.audit.detail },
     });
     return record;
   });
-  return { state: 'review', check, application };
+}
+
+/**
+ * Stores a remote (online, mobile) new application whose identity check failed (face, 3-element,
+ * bank card …): nothing is asked of the registry and nothing issued; it waits in state
+ * `identity-check` for the holder to bring the documents to a counter (identity-check.ts, R33).
+ */
+export async function holdForIdentityCheck(
+  context: Pick<ApplicationContext, 'store' | 'clock'>,
+  input: SubmitApplicationInput & { readonly identityCheck: IdentityCheckResult },
+): Promise<ApplicationRecord> {
+  const person = appliedLegalPerson(input.legalPerson);
+  const holder = holderKey(input.request);
+  const identityCheck = input.identityCheck;
+  if (identityCheck.outcome !== 'failed')
+    throw new CoreError(
+      'YZ_ERR_INPUT',
+      'only an application whose identity check failed waits for the counter',
+    );
+  for (const field of ['method', 'reference'] as const)
+    if (typeof identityCheck[field] !== 'string' || identityCheck[field].trim() === '')
+      throw new CoreError('YZ_ERR_INPUT', `the identity check needs its ${field}`);
+  if (input.channel === 'counter')
+    throw new CoreError(
+      'YZ_ERR_INPUT',
+      'at the counter the operator checks identity: no remote identity check',
+    );
+  const data: IdentityCheckData = {
+    request: encodePem('CERTIFICATE REQUEST', holder.der),
+    legalPerson: person,
+    submittedBy: input.actor,
+    identityCheck: { outcome: 'failed', method: identityCheck.method, reference: identityCheck.reference },
+    issue: {
+      ...(input.caId ? { caId: input.caId } : {}),
+      ...(input.applicant ? { applicant: checkApplicant(input.applicant) } : {}),
+    },
+  };
+  return storeWaiting(context, {
+    person,
+    spki: holder.spki,
+    input,
+    state: 'identity-check',
+    data: { ...data },
+    audit: {
+      action: 'application.identity-check',
+      reason: `online identity check failed (${identityCheck.method})`,
+      detail: { reference: identityCheck.reference },
+    },
+  });
 }
 
 function found(application: ApplicationRecord | undefined, id: string): ApplicationRecord {

@@ -30,7 +30,18 @@ export const CORE_ERROR_CODES = {
   ],
   YZ_ERR_FEE: ['the published fee schedule has no item for this charge', 409],
   YZ_ERR_MEDIUM_NOT_FOUND: ['no such medium (USB-KEY serial)', 404],
-  YZ_ERR_MEDIUM_STATE: ['the medium cannot do this in its current state (stock, issued, lost, retired)', 409],
+  YZ_ERR_MEDIUM_STATE: [
+    'the medium cannot do this in its current state (stock, transit, issued, lost, returned, retired)',
+    409,
+  ],
+  YZ_ERR_MEDIUM_MOVE: [
+    'the stock movement is not possible: a transfer to the branch it is already at, or to or from a closed branch',
+    409,
+  ],
+  YZ_ERR_CHECKLIST: [
+    'a document of the counter checklist for this business type is missing (营业执照, 身份证, 授权书 …)',
+    400,
+  ],
   YZ_ERR_UNLOCK_REPLAY: ['this unlock challenge was already answered; read a fresh one from the key', 409],
   YZ_ERR_RATE_LIMITED: ['too many requests of this kind for this object; try again later', 429],
   YZ_ERR_UNKNOWN_ISSUER: [

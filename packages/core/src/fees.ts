@@ -93,7 +93,15 @@ export interface ChargeDecision {
  */
 export async function recordCharge(
   tx: StoreTx,
-  input: { applicationId: string; uscc: string; decision: ChargeDecision; at: Date; actor: string },
+  input: {
+    applicationId: string;
+    uscc: string;
+    decision: ChargeDecision;
+    at: Date;
+    actor: string;
+    /** Taken at once (the counter, R33): how it was paid; the charge is recorded `paid`. */
+    paidWith?: string;
+  },
 ): Promise<ChargeRecord> {
   const schedule = await tx.feeScheduleAt(input.at);
   const item = schedule?.items.find((i) => i.code === input.decision.code);
@@ -110,8 +118,10 @@ export async function recordCharge(
     code: input.decision.code,
     name: item?.name ?? input.decision.code,
     amountFen: input.decision.waivedBy !== undefined ? 0 : (item?.amountFen ?? 0),
-    status: waived ? 'waived' : 'due',
-    note: input.decision.waivedBy ?? `fee schedule version ${schedule?.version ?? '-'}`,
+    status: waived ? 'waived' : input.paidWith !== undefined ? 'paid' : 'due',
+    note:
+      input.decision.waivedBy ??
+      `fee schedule version ${schedule?.version ?? '-'}${!waived && input.paidWith !== undefined ? `; paid at the counter (${input.paidWith})` : ''}`,
     scheduleVersion: schedule?.version ?? null,
     createdAt: input.at,
   };

@@ -20,7 +20,13 @@ import { CoreError } from './errors.js';
 import { FEE_CODES, recordCharge } from './fees.js';
 import { followPairOnMedia } from './media.js';
 import { loadServicePolicy } from './service-policy.js';
-import { type IssuanceContext, type IssueDualInput, type IssuedPair, issuePair } from './issuance.js';
+import {
+  type IssuanceContext,
+  type IssueDualInput,
+  type IssueRule,
+  type IssuedPair,
+  issuePair,
+} from './issuance.js';
 import type { CertificateRecord } from './model.js';
 import type { StoreTx } from './ports/store.js';
 import { changePairStatus, findPair } from './revocation.js';
@@ -42,6 +48,23 @@ export interface ReplaceInput extends Omit<IssueDualInput, 'legalPerson'> {
   /** Identity data; for renew and reissue defaults to the legal person on record. */
   readonly legalPerson?: IssueDualInput['legalPerson'];
   readonly policy?: LifecyclePolicy;
+  /** Taken at a branch counter (counter-service.ts): the fee paid there, its medium, its record. */
+  readonly atCounter?: CounterStep;
+}
+
+/** What a counter adds to a replacing step, inside the step's transaction (R33). */
+export interface CounterStep {
+  /** How the fee was paid: charges are recorded `paid` instead of `due`. */
+  readonly paidWith: string;
+  /** Kept with the application (branch, operator, medium, payment). */
+  readonly applicationData: Readonly<Record<string, unknown>>;
+  /** After the step's own work (reissue: the new pair written onto a medium from stock). */
+  readonly afterIssue?: IssueRule['afterIssue'];
+}
+
+/** The counter's part of a rule: its application data and its work after issuance. */
+function counterRule(input: ReplaceInput): Pick<IssueRule, 'applicationData'> {
+  return input.atCounter ? { applicationData: input.atCounter.applicationData } : {};
 }
 
 /** Adds one calendar year (R19: "+1 year", so 29 February lands on 1 March). */
@@ -106,15 +129,18 @@ export async function renewPair(context: IssuanceContext, input: ReplaceInput): 
       inTransaction: async (tx) => {
         await recheck(tx, pair, ['valid'], 'renew');
       },
-      afterIssue: (tx, issued) =>
-        followPairOnMedia(tx, {
+      ...counterRule(input),
+      afterIssue: async (tx, issued) => {
+        await followPairOnMedia(tx, {
           uscc: legalPerson.uscc,
           oldPairId: sign.pairId,
           newPairId: issued.pairId,
           step: 'renew',
           at: issued.now,
           actor: input.actor,
-        }),
+        });
+        await input.atCounter?.afterIssue?.(tx, issued);
+      },
     },
   );
 }
@@ -156,6 +182,7 @@ export async function changePair(
         note: input.note ?? '变更 change',
       });
     },
+    ...counterRule(input),
     afterIssue: async (tx, issued) => {
       await recordCharge(tx, {
         applicationId: issued.applicationId,
@@ -163,6 +190,7 @@ export async function changePair(
         decision: eligibility!.charge,
         at: issued.now,
         actor: input.actor,
+        ...(input.atCounter ? { paidWith: input.atCounter.paidWith } : {}),
       });
       await followPairOnMedia(tx, {
         uscc,
@@ -172,6 +200,7 @@ export async function changePair(
         at: issued.now,
         actor: input.actor,
       });
+      await input.atCounter?.afterIssue?.(tx, issued);
     },
   });
 }
@@ -191,7 +220,7 @@ export async function reissuePair(
       businessType: 'reissue',
       predecessorPairId: sign.pairId,
       notAfter: () => sign.notAfter,
-
+      ...counterRule(input),
       inTransaction: async (tx, now) => {
         const current = await recheck(tx, pair, ['valid', 'suspended'], 'reissue');
         await changePairStatus(tx, current, 'revoke', {
@@ -211,6 +240,7 @@ export async function reissuePair(
               : { code: FEE_CODES.medium },
           at: issued.now,
           actor: input.actor,
+          ...(input.atCounter ? { paidWith: input.atCounter.paidWith } : {}),
         });
         await followPairOnMedia(tx, {
           uscc: legalPerson.uscc,
@@ -220,6 +250,7 @@ export async function reissuePair(
           at: issued.now,
           actor: input.actor,
         });
+        await input.atCounter?.afterIssue?.(tx, issued);
       },
     },
   );

@@ -11,7 +11,9 @@
  */
 import { randomBytes, toHex } from '@yizheng/gm';
 import { appendAudit } from './audit.js';
+import { requireBranch } from './branches.js';
 import { CoreError } from './errors.js';
+import { recordMovement } from './medium-movements.js';
 import type { Clock } from './ports/clock.js';
 import { StoreConflictError, type Store, type StoreTx } from './ports/store.js';
 import { normaliseSerial, findPair } from './revocation.js';
@@ -64,18 +66,40 @@ export async function requireMedium(tx: StoreTx, serial: string): Promise<Medium
   return medium;
 }
 
-/** 入库: media received into stock (all or none; a serial already known refuses the batch). */
+const BATCH_PATTERN = /^[0-9A-Za-z._-]{1,64}$/;
+
+/**
+ * 入库: media received into a branch's stock (or the central store when no branch is given), with
+ * the vendor's batch number; all or none — a serial already known refuses the batch. Each medium
+ * gets a `receive` movement; one audit entry covers the batch.
+ */
 export async function receiveMedia(
   context: MediaContext,
-  input: { serials: readonly string[]; model: string; scheme?: string; actor: string },
+  input: {
+    serials: readonly string[];
+    model: string;
+    scheme?: string;
+    actor: string;
+    branchId?: string | null;
+    batch?: string | null;
+  },
 ): Promise<MediumRecord[]> {
   const scheme = unlockScheme(input.scheme ?? DEFAULT_UNLOCK_SCHEME).id;
   if (input.serials.length === 0) throw new CoreError('YZ_ERR_INPUT', 'no medium serials given');
   if (typeof input.model !== 'string' || input.model.trim() === '')
     throw new CoreError('YZ_ERR_INPUT', 'the medium model is required');
+  const batch = input.batch ?? null;
+  if (batch !== null && !BATCH_PATTERN.test(batch))
+    throw new CoreError(
+      'YZ_ERR_INPUT',
+      `batch number ${JSON.stringify(batch)} must be 1–64 of 0-9 A-Z . _ -`,
+    );
   const serials = input.serials.map(checkMediumSerial);
+  const branchId = input.branchId ?? null;
   return context.store.transaction(async (tx) => {
     const now = context.clock.now();
+    if (branchId !== null && !(await requireBranch(tx, branchId)).active)
+      throw new CoreError('YZ_ERR_MEDIUM_MOVE', `branch ${branchId} is closed: it receives no media`);
     const media: MediumRecord[] = [];
     for (const serial of serials) {
       const medium: MediumRecord = {
@@ -83,6 +107,8 @@ export async function receiveMedia(
         model: input.model,
         scheme,
         state: 'stock',
+        branchId,
+        batch,
         uscc: null,
         pairId: null,
         soPinSealed: null,
@@ -96,6 +122,18 @@ export async function receiveMedia(
           throw new CoreError('YZ_ERR_MEDIUM_STATE', `medium ${serial} is already registered`);
         throw error;
       }
+      await recordMovement(tx, {
+        kind: 'receive',
+        before: null,
+        serial,
+        toBranch: branchId,
+        toState: 'stock',
+        actor: input.actor,
+        reason: null,
+        detail: { model: input.model, batch },
+        at: now,
+        audit: false,
+      });
       media.push(medium);
     }
     await appendAudit(tx, {
@@ -104,7 +142,7 @@ export async function receiveMedia(
       action: 'medium.receive',
       object: `media:${input.model}`,
       reason: null,
-      detail: { serials: [...serials], scheme },
+      detail: { serials: [...serials], scheme, branchId, batch },
     });
     return media;
   });
@@ -117,45 +155,86 @@ export async function receiveMedia(
  */
 export async function personaliseMedium(
   context: MediaContext,
-  input: { mediumSerial: string; certificateSerial: string; actor: string },
+  input: PersonaliseInput,
 ): Promise<{ medium: MediumRecord; soPin: string }> {
   checkMediumSerial(input.mediumSerial);
+  return context.store.transaction((tx) => personaliseInTransaction(tx, context, input, context.clock.now()));
+}
+
+/**
+ * What personalisation needs. `branchId`, when given, is the counter's branch: the medium must be
+ * in stock there (a counter issues from its own stock, R33).
+ */
+export interface PersonaliseInput {
+  readonly mediumSerial: string;
+  readonly certificateSerial: string;
+  readonly actor: string;
+  readonly branchId?: string | null;
+  readonly applicationId?: string;
+}
+
+/** `personaliseMedium` inside a caller's transaction (the counter issues and personalises at once). */
+export async function personaliseInTransaction(
+  tx: StoreTx,
+  context: Pick<MediaContext, 'soPins'>,
+  input: PersonaliseInput,
+  now: Date,
+): Promise<{ medium: MediumRecord; soPin: string }> {
   const serial = normaliseSerial(input.certificateSerial);
-  return context.store.transaction(async (tx) => {
-    const now = context.clock.now();
-    const medium = await requireMedium(tx, input.mediumSerial);
-    if (medium.state !== 'stock')
-      throw new CoreError('YZ_ERR_MEDIUM_STATE', `medium ${medium.serial} is ${medium.state}, not in stock`);
-    const pair = await findPair(tx, serial);
-    const sign = pair.find((c) => c.role === 'sign') ?? pair[0]!;
-    if (sign.status !== 'valid' || !sign.uscc)
-      throw new CoreError(
-        'YZ_ERR_STATE',
-        `certificate ${sign.serial} is ${sign.status}; only a valid pair goes on a medium`,
-      );
-    const soPin = context.soPins.generate();
-    const change = {
-      state: 'issued' as const,
+  const medium = await requireStock(tx, input.mediumSerial, input.branchId);
+  const pair = await findPair(tx, serial);
+  const sign = pair.find((c) => c.role === 'sign') ?? pair[0]!;
+  if (sign.status !== 'valid' || !sign.uscc)
+    throw new CoreError(
+      'YZ_ERR_STATE',
+      `certificate ${sign.serial} is ${sign.status}; only a valid pair goes on a medium`,
+    );
+  const soPin = context.soPins.generate();
+  const change = {
+    state: 'issued' as const,
+    uscc: sign.uscc,
+    pairId: sign.pairId,
+    soPinSealed: context.soPins.seal(soPin, medium.serial),
+    updatedAt: now,
+  };
+  await tx.updateMedium(medium.serial, change);
+  await recordMovement(tx, {
+    kind: 'issue',
+    before: medium,
+    serial: medium.serial,
+    toBranch: medium.branchId,
+    toState: 'issued',
+    actor: input.actor,
+    reason: null,
+    detail: {
       uscc: sign.uscc,
       pairId: sign.pairId,
-      soPinSealed: context.soPins.seal(soPin, medium.serial),
-      updatedAt: now,
-    };
-    await tx.updateMedium(medium.serial, change);
-    await appendAudit(tx, {
-      at: now,
-      actor: input.actor,
-      action: 'medium.personalise',
-      object: `medium:${medium.serial}`,
-      reason: null,
-      detail: {
-        uscc: sign.uscc,
-        pairId: sign.pairId,
-        privileged: 'so-pin generated and handed to the personalisation tool',
-      },
-    });
-    return { medium: { ...medium, ...change }, soPin };
+      ...(input.applicationId ? { applicationId: input.applicationId } : {}),
+      privileged: 'so-pin generated and handed to the personalisation tool',
+    },
+    at: now,
   });
+  return { medium: { ...medium, ...change }, soPin };
+}
+
+/**
+ * A medium in stock, at `branchId` when one is given (the counter's own stock); refused with
+ * `YZ_ERR_MEDIUM_STATE` (not in stock) or `YZ_ERR_OUT_OF_SCOPE` (another branch's).
+ */
+export async function requireStock(
+  tx: StoreTx,
+  mediumSerial: string,
+  branchId?: string | null,
+): Promise<MediumRecord> {
+  const medium = await requireMedium(tx, mediumSerial);
+  if (medium.state !== 'stock')
+    throw new CoreError('YZ_ERR_MEDIUM_STATE', `medium ${medium.serial} is ${medium.state}, not in stock`);
+  if (branchId !== undefined && branchId !== null && medium.branchId !== branchId)
+    throw new CoreError(
+      'YZ_ERR_OUT_OF_SCOPE',
+      `medium ${medium.serial} is in the stock of ${medium.branchId ?? 'the central store'}, not of branch ${branchId}`,
+    );
+  return medium;
 }
 
 /** Reads a medium's SO PIN for vendor maintenance: a privileged read, refused without a reason, audited. */
@@ -193,13 +272,16 @@ export async function setMediumState(
     if (medium.state === 'retired')
       throw new CoreError('YZ_ERR_MEDIUM_STATE', `medium ${medium.serial} is already retired`);
     await tx.updateMedium(medium.serial, { state: input.state, updatedAt: now });
-    await appendAudit(tx, {
-      at: now,
+    await recordMovement(tx, {
+      kind: input.state === 'lost' ? 'lose' : 'retire',
+      before: medium,
+      serial: medium.serial,
+      toBranch: medium.branchId,
+      toState: input.state,
       actor: input.actor,
-      action: `medium.${input.state === 'lost' ? 'lose' : 'retire'}`,
-      object: `medium:${medium.serial}`,
       reason: input.reason,
-      detail: { uscc: medium.uscc, from: medium.state },
+      detail: { uscc: medium.uscc },
+      at: now,
     });
     return { ...medium, state: input.state, updatedAt: now };
   });
@@ -228,13 +310,16 @@ export async function followPairOnMedia(
         ? { state: 'lost' as const, updatedAt: input.at }
         : { pairId: input.newPairId, updatedAt: input.at };
     await tx.updateMedium(medium.serial, change);
-    await appendAudit(tx, {
-      at: input.at,
+    await recordMovement(tx, {
+      kind: input.step === 'reissue' ? 'lose' : 'rebind',
+      before: medium,
+      serial: medium.serial,
+      toBranch: medium.branchId,
+      toState: input.step === 'reissue' ? 'lost' : 'issued',
       actor: input.actor,
-      action: input.step === 'reissue' ? 'medium.lose' : 'medium.rebind',
-      object: `medium:${medium.serial}`,
       reason: input.step,
       detail: { uscc: input.uscc, fromPairId: input.oldPairId, toPairId: input.newPairId },
+      at: input.at,
     });
   }
 }

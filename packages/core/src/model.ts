@@ -78,7 +78,11 @@ export interface ApplicationRecord {
   readonly uscc: string;
   readonly businessType: BusinessType;
   readonly channel: Channel;
-  readonly state: 'submitted' | 'review' | 'approved' | 'completed' | 'rejected';
+  /**
+   * `identity-check`: a remote (online, mobile) application whose online identity check failed,
+   * waiting for the holder at a counter (R33); `review`: waiting for a reviewer (R26).
+   */
+  readonly state: 'submitted' | 'identity-check' | 'review' | 'approved' | 'completed' | 'rejected';
   /** Who acted last (operator or account id). */
   readonly actor: string;
   /** Business data: materials (with SM3 hashes), registry check, reasons, fees. */

@@ -5,8 +5,12 @@
  * Plain data like `model.ts`; the store maps the same shapes on SQLite and PostgreSQL.
  */
 
-/** 库存 stock (at a branch, not yet issued), 已发放 issued, 挂失 lost, 已回收/报废 retired. */
-export type MediumState = 'stock' | 'issued' | 'lost' | 'retired';
+/**
+ * 库存 stock (at a branch, not yet issued), 在途 transit (sent to another branch, not yet signed
+ * for), 已发放 issued, 挂失 lost, 已退厂 returned (sent back to the vendor), 已回收/报废 retired
+ * (materials management, R33: `materials.ts` moves media between these states).
+ */
+export type MediumState = 'stock' | 'transit' | 'issued' | 'lost' | 'returned' | 'retired';
 
 /** A USB-KEY (介质) known to the platform; its SO PIN is random per medium and stored sealed. */
 export interface MediumRecord {
@@ -17,6 +21,10 @@ export interface MediumRecord {
   /** The unlock scheme id (see `unlock-schemes.ts`). */
   readonly scheme: string;
   readonly state: MediumState;
+  /** The branch (网点) holding it in stock, or sending it on when in transit to `branchId`; null: central store. */
+  readonly branchId: string | null;
+  /** The vendor's delivery batch (批次号) it was received with, for recalls; null when not given. */
+  readonly batch: string | null;
   /** Holder and the certificate pair written onto it (while issued). */
   readonly uscc: string | null;
   readonly pairId: string | null;

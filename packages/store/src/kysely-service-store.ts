@@ -58,10 +58,13 @@ export class KyselyServiceStoreTx implements ServiceStoreTx {
 
   async updateMedium(
     serial: string,
-    change: Partial<Pick<MediumRecord, 'state' | 'uscc' | 'pairId' | 'soPinSealed' | 'updatedAt'>>,
+    change: Partial<
+      Pick<MediumRecord, 'state' | 'branchId' | 'uscc' | 'pairId' | 'soPinSealed' | 'updatedAt'>
+    >,
   ): Promise<void> {
     const set: Updateable<MediaTable> = {};
     if (change.state !== undefined) set.state = change.state;
+    if (change.branchId !== undefined) set.branch_id = change.branchId;
     if (change.uscc !== undefined) set.uscc = change.uscc;
     if (change.pairId !== undefined) set.pair_id = change.pairId;
     if (change.soPinSealed !== undefined)

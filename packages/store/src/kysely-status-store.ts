@@ -13,7 +13,7 @@ import type {
   StatusStoreTx,
 } from '@yizheng/core';
 import { sql } from 'kysely';
-import { KyselyServiceStoreTx } from './kysely-service-store.js';
+import { KyselyMaterialsStoreTx } from './kysely-materials-store.js';
 import { certificateFromRow } from './mapping.js';
 import { crlIssueFromRow, crlIssueToRow, crlNumberToDb, crlSummaryFromRow } from './status-mapping.js';
 
@@ -27,7 +27,7 @@ const SUMMARY_COLUMNS = [
   'entries',
 ] as const;
 
-export class KyselyStatusStoreTx extends KyselyServiceStoreTx implements StatusStoreTx {
+export class KyselyStatusStoreTx extends KyselyMaterialsStoreTx implements StatusStoreTx {
   async tryLockSingleton(name: string): Promise<boolean> {
     if (!this.db.isTransaction)
       throw new Error('tryLockSingleton is only meaningful inside store.transaction');

@@ -10,6 +10,7 @@
 import type { ColumnType } from 'kysely';
 import type { AccountTables } from './account-schema.js';
 import type { PortalTables } from './portal-schema.js';
+import type { MaterialsTables } from './materials-schema.js';
 import type { ServiceTables } from './service-schema.js';
 import type { StatusTables } from './status-schema.js';
 
@@ -165,7 +166,7 @@ export interface KmcRecoveryTable {
  * The whole schema after the migrations (`0001_core`, `0002_kmc_recovery`, `0003_service`, …,
  * `0008_accounts`), for `Kysely<Database>`.
  */
-export interface Database extends ServiceTables, StatusTables, AccountTables, PortalTables {
+export interface Database extends ServiceTables, MaterialsTables, StatusTables, AccountTables, PortalTables {
   cas: CasTable;
   ca_chain: CaChainTable;
   profiles: ProfilesTable;

@@ -10,6 +10,9 @@ export interface MediaTable {
   model: string;
   scheme: string;
   state: string;
+  /** Added by `0014_materials`. */
+  branch_id: string | null;
+  batch: string | null;
   uscc: string | null;
   pair_id: string | null;
   so_pin_sealed: BytesColumn | null;

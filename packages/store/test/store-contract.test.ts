@@ -803,6 +803,8 @@ describe.each([sqlite, postgres])('store contract on $name', (backend) => {
       model: 'FT-ePass3000GM',
       scheme: 'skf-sha1-sm4',
       state: 'stock',
+      branchId: null,
+      batch: null,
       uscc: null,
       pairId: null,
       soPinSealed: null,

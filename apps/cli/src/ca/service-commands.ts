@@ -21,11 +21,11 @@ import { OPERATOR } from './commands.js';
 import { withPlatform } from './context.js';
 import { channelOption } from './options.js';
 
-/** media receive --model M [--scheme S] SERIAL… | media personalise --medium S --serial HEX |
+/** media receive --model M [--scheme S] [--branch B] [--batch N] SERIAL… | media personalise --medium S --serial HEX |
  *  media so-pin --medium S --reason R | media lost|retire --medium S --reason R */
 export async function mediaReceive(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv, {
-    strings: ['data', 'model', 'scheme'],
+    strings: ['data', 'model', 'scheme', 'branch', 'batch'],
     positionals: 10_000,
   });
   if (positionals.length === 0) throw new CliError('YZ_ERR_USAGE', 'give the medium serials to receive');
@@ -35,9 +35,12 @@ export async function mediaReceive(argv: string[]): Promise<number> {
       model: required(values.model, 'model'),
       ...(values.scheme ? { scheme: values.scheme } : {}),
       actor: OPERATOR,
+      branchId: values.branch ?? null,
+      batch: values.batch ?? null,
     });
     process.stdout.write(
-      `${media.length} media received into stock 入库 (${media[0]!.model}, ${media[0]!.scheme})\n`,
+      `${media.length} media received into stock 入库 (${media[0]!.model}, ${media[0]!.scheme}` +
+        `${values.branch ? `, branch ${values.branch}` : ''}${values.batch ? `, batch ${values.batch}` : ''})\n`,
     );
     return Exit.OK;
   });

@@ -12,6 +12,7 @@ import {
   assignReview,
   assignmentOf,
   auditName,
+  holdForIdentityCheck,
   rejectReview,
   submitApplication,
 } from '@yizheng/core';
@@ -47,7 +48,25 @@ import { APPLICATION_READERS, APPLY } from './route-roles.js';
 
 const ApplicationId = Type.String({ pattern: '^app-[0-9a-f-]{36}$' });
 const State = Type.Union(
-  (['submitted', 'review', 'approved', 'completed', 'rejected'] as const).map((s) => Type.Literal(s)),
+  (['submitted', 'identity-check', 'review', 'approved', 'completed', 'rejected'] as const).map((s) =>
+    Type.Literal(s),
+  ),
+);
+const IdentityCheck = Type.Object(
+  {
+    outcome: Type.Union([Type.Literal('passed'), Type.Literal('failed')]),
+    method: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'face, sms-3-element, bank-card-4-element …',
+    }),
+    reference: Type.String({ minLength: 1, maxLength: 200, description: "the verifier's transaction id" }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'the remote channel’s identity check; failed: the application waits (202, state identity-check) for the holder at a counter',
+  },
 );
 
 async function findApplication(platform: Platform, id: string): Promise<ApplicationRecord> {
@@ -71,7 +90,8 @@ export function registerApplicationRoutes(
         description:
           'Match: issued at once (201, the pair and its CSRResponse). Mismatch, not found or registry ' +
           'unavailable: stored for manual review (202). Deregistered or revoked legal person: 409 ' +
-          'YZ_ERR_LEGAL_PERSON_INACTIVE, nothing stored. A legal person applies for its own USCC only.',
+          'YZ_ERR_LEGAL_PERSON_INACTIVE, nothing stored. A legal person applies for its own USCC only. ' +
+          'identityCheck.outcome failed (a remote channel): stored in state identity-check (202) for a counter to verify.',
         body: Type.Object(
           {
             csr: Csr,
@@ -81,6 +101,7 @@ export function registerApplicationRoutes(
             materials: Type.Optional(Type.Array(MaterialInput, { maxItems: 20 })),
             delivery: Type.Optional(Delivery),
             caId: Type.Optional(CaId),
+            identityCheck: Type.Optional(IdentityCheck),
           },
           { additionalProperties: false },
         ),
@@ -90,11 +111,14 @@ export function registerApplicationRoutes(
             check: RegistryCheckView,
             pair: IssuedPairView,
           }),
-          202: Type.Object({
-            state: Type.Literal('review'),
-            check: RegistryCheckView,
-            application: ApplicationView,
-          }),
+          202: Type.Union([
+            Type.Object({
+              state: Type.Literal('review'),
+              check: RegistryCheckView,
+              application: ApplicationView,
+            }),
+            Type.Object({ state: Type.Literal('identity-check'), application: ApplicationView }),
+          ]),
         },
       },
     },
@@ -102,6 +126,19 @@ export function registerApplicationRoutes(
       const principal = principalOf(request);
       const body = request.body;
       requireOwnUscc(principal, body.legalPerson.uscc);
+      if (body.identityCheck?.outcome === 'failed') {
+        const waiting = await holdForIdentityCheck(platform, {
+          businessType: 'new',
+          request: pemOrDer(body.csr, 'csr'),
+          legalPerson: body.legalPerson,
+          channel: channelOf(principal, body.channel),
+          actor: auditName(principal),
+          identityCheck: body.identityCheck,
+          ...(body.caId ? { caId: body.caId } : {}),
+          ...applicantDetails(body),
+        });
+        return reply.code(202).send({ state: 'identity-check', application: applicationView(waiting) });
+      }
       const result = await submitApplication(
         { ...platform, registry: registry() },
         {

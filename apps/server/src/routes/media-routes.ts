@@ -5,9 +5,16 @@
  * proof. The core limits unlocks per medium across nodes (`maxUnlocksPerDay`); this node also
  * limits unlock requests per caller, like logins, so one session cannot probe many media.
  */
-import { CoreError, auditName, personaliseMedium, receiveMedia, unlockMedium } from '@yizheng/core';
+import {
+  CoreError,
+  auditName,
+  personaliseMedium,
+  receiveMedia,
+  receivingBranch,
+  unlockMedium,
+} from '@yizheng/core';
 import { Type } from 'typebox';
-import { principalOf, requireOwnUscc } from '../auth/principal.js';
+import { actorOf, principalOf, requireOwnUscc } from '../auth/principal.js';
 import { RateLimiter } from '../auth/rate-limit.js';
 import type { Platform } from '../platform.js';
 import type { TypedApp } from '../typed-app.js';
@@ -18,10 +25,11 @@ import { ChargeView, MediumView, chargeView, mediumView } from './service-views.
 /** Unlock requests per caller (operator, legal person) and node. */
 export const UNLOCK_RATE_LIMITS = { perCaller: { limit: 20, minutes: 60 } } as const;
 
-const MediumSerial = Type.String({
+export const MediumSerial = Type.String({
   pattern: '^[0-9A-Za-z-]{4,64}$',
   description: 'the serial the USB-KEY reports (SKF DEVINFO.SerialNumber)',
 });
+export const BranchId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,31}$' });
 
 export function registerMediaRoutes(app: TypedApp, platform: Platform): void {
   const unlocks = new RateLimiter(
@@ -34,10 +42,12 @@ export function registerMediaRoutes(app: TypedApp, platform: Platform): void {
   app.post(
     '/media',
     {
-      config: { access: { roles: COUNTER } },
+      config: { access: { roles: [...COUNTER, 'ca-admin'] } },
       schema: {
         tags: ['media'],
         summary: 'Receive media into stock 介质入库 (all or none)',
+        description:
+          'Into the caller’s branch by default; a CA administrator names any branch (or null: the central store).',
         body: Type.Object(
           {
             model: Type.String({
@@ -49,6 +59,13 @@ export function registerMediaRoutes(app: TypedApp, platform: Platform): void {
               Type.String({ minLength: 1, maxLength: 64, description: 'unlock scheme of its COS' }),
             ),
             serials: Type.Array(MediumSerial, { minItems: 1, maxItems: 1000, uniqueItems: true }),
+            batch: Type.Optional(
+              Type.String({
+                pattern: '^[0-9A-Za-z._-]{1,64}$',
+                description: '批次号 the vendor batch number',
+              }),
+            ),
+            branchId: Type.Optional(Type.Union([BranchId, Type.Null()])),
           },
           { additionalProperties: false },
         ),
@@ -56,12 +73,15 @@ export function registerMediaRoutes(app: TypedApp, platform: Platform): void {
       },
     },
     async (request, reply) => {
-      const { model, scheme, serials } = request.body;
+      const { model, scheme, serials, batch, branchId } = request.body;
+      const principal = principalOf(request);
       const media = await receiveMedia(platform, {
         serials,
         model,
         ...(scheme ? { scheme } : {}),
-        actor: auditName(principalOf(request)),
+        actor: auditName(principal),
+        branchId: receivingBranch(actorOf(principal), branchId),
+        batch: batch ?? null,
       });
       return reply.code(201).send(media.map(mediumView));
     },
@@ -74,7 +94,8 @@ export function registerMediaRoutes(app: TypedApp, platform: Platform): void {
       schema: {
         tags: ['media'],
         summary: 'Personalise a medium with a pair 制证; answers its new SO PIN once (audited)',
-        description: 'The SO PIN is random per medium, sealed in the vault, and shown only in this answer.',
+        description:
+          'The SO PIN is random per medium, sealed in the vault, and shown only in this answer. The medium must be in stock at the caller’s branch (403 YZ_ERR_OUT_OF_SCOPE otherwise).',
         params: Type.Object({ serial: MediumSerial }),
         body: Type.Object({ certificateSerial: Serial }, { additionalProperties: false }),
         response: {
@@ -86,10 +107,13 @@ export function registerMediaRoutes(app: TypedApp, platform: Platform): void {
       },
     },
     async (request, reply) => {
+      const principal = principalOf(request);
       const { medium, soPin } = await personaliseMedium(platform, {
         mediumSerial: request.params.serial,
         certificateSerial: request.body.certificateSerial,
-        actor: auditName(principalOf(request)),
+        actor: auditName(principal),
+        // a counter personalises from its own branch's stock (R33)
+        branchId: principal.branchId,
       });
       return reply.header('cache-control', 'no-store').send({ medium: mediumView(medium), soPin });
     },

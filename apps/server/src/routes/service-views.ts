@@ -19,7 +19,12 @@ export const MediumView = Type.Object({
   serial: Type.String(),
   model: Type.String(),
   scheme: Type.String({ description: 'unlock scheme of the COS' }),
-  state: Type.String({ description: 'stock | issued (personalised, SO PIN sealed) | lost | retired' }),
+  state: Type.String({
+    description:
+      'stock | transit (调拨在途, to branchId) | issued (personalised, SO PIN sealed) | lost | returned (退厂) | retired (回收/报废)',
+  }),
+  branchId: Nullable(Type.String({ description: 'the branch holding it; null: the central store' })),
+  batch: Nullable(Type.String({ description: 'the vendor batch (批次号) it was received with' })),
   uscc: Nullable(Type.String()),
   pairId: Nullable(Type.String()),
   createdAt: Time,
@@ -105,6 +110,8 @@ export function mediumView(m: Omit<MediumRecord, 'soPinSealed'>): Static<typeof 
     model: m.model,
     scheme: m.scheme,
     state: m.state,
+    branchId: m.branchId,
+    batch: m.batch,
     uscc: m.uscc,
     pairId: m.pairId,
     createdAt: m.createdAt.toISOString(),

@@ -4,11 +4,21 @@
  */
 import type { ReactNode } from 'react';
 import { Route } from 'react-router';
+import { CounterIdentityPage } from '../pages/counter-identity.js';
+import { CounterMaterialsPage } from '../pages/counter-materials.js';
+import { CounterNewPage, CounterServicePage } from '../pages/counter-new.js';
+import { CounterReceiptPage } from '../pages/counter-receipt.js';
 import { LoginPage } from '../pages/login.js';
 import { LookupPage } from '../pages/lookup.js';
 import { type NavItem, RequireOperator, Shell } from '../shell.js';
 
-const COUNTER_NAV: readonly NavItem[] = [{ path: '/counter', label: 'nav.lookup' }];
+const COUNTER_NAV: readonly NavItem[] = [
+  { path: '/counter', label: 'nav.lookup' },
+  { path: '/counter/new', label: 'nav.new' },
+  { path: '/counter/service/renew', label: 'nav.service' },
+  { path: '/counter/identity', label: 'nav.identity' },
+  { path: '/counter/materials', label: 'nav.materials' },
+];
 
 function counter(page: ReactNode) {
   return (
@@ -23,6 +33,11 @@ export function counterRoutes() {
     <>
       <Route path="/counter/login" element={<LoginPage face="counter" />} />
       <Route path="/counter" element={counter(<LookupPage />)} />
+      <Route path="/counter/new" element={counter(<CounterNewPage />)} />
+      <Route path="/counter/service/:type" element={counter(<CounterServicePage />)} />
+      <Route path="/counter/identity" element={counter(<CounterIdentityPage />)} />
+      <Route path="/counter/materials" element={counter(<CounterMaterialsPage />)} />
+      <Route path="/counter/receipt/:applicationId" element={counter(<CounterReceiptPage />)} />
     </>
   );
 }

@@ -3,12 +3,12 @@
  * expiry, and its business records (GET /api/v1/legal-persons/:uscc/history). A USCC failing the
  * GB 32100 check is refused in the form, before any request.
  */
-import { Button, Descriptions, Form, Input, Space, Table, Tag, Typography } from 'antd';
+import { Descriptions, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { type Application, type Certificate, type LegalPersonHistory, api } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { EmptyState, type Loaded, Show, asApiError } from '../load.js';
-import { isValidUscc, normalizeUscc } from '../uscc.js';
+import { UsccForm } from '../uscc-form.js';
 
 const DAY_MS = 86_400_000;
 const STATUS_COLOURS: Readonly<Record<string, string>> = {
@@ -106,28 +106,9 @@ export function LookupPage() {
   return (
     <>
       <Typography.Title level={2}>{t('nav.lookup')}</Typography.Title>
-      <Form<{ uscc: string }>
-        layout="inline"
-        onFinish={({ uscc: text }) => lookUp(normalizeUscc(text))}
-        style={{ marginBottom: 24 }}
-      >
-        <Form.Item
-          label={t('lookup.uscc')}
-          name="uscc"
-          rules={[
-            {
-              validator: async (_, value: string | undefined) => {
-                if (!isValidUscc(normalizeUscc(value ?? ''))) throw new Error(t('lookup.invalid'));
-              },
-            },
-          ]}
-        >
-          <Input maxLength={18} style={{ width: 240 }} autoFocus />
-        </Form.Item>
-        <Button type="primary" htmlType="submit">
-          {t('lookup.submit')}
-        </Button>
-      </Form>
+      <div style={{ marginBottom: 24 }}>
+        <UsccForm onLookUp={lookUp} />
+      </div>
       {loaded && (
         <Show loaded={loaded} retry={() => lookUp(uscc)}>
           {(history) => <History history={history} />}

@@ -13,7 +13,9 @@ export interface ServiceStoreTx {
   getMedium(serial: string): Promise<MediumRecord | undefined>;
   updateMedium(
     serial: string,
-    change: Partial<Pick<MediumRecord, 'state' | 'uscc' | 'pairId' | 'soPinSealed' | 'updatedAt'>>,
+    change: Partial<
+      Pick<MediumRecord, 'state' | 'branchId' | 'uscc' | 'pairId' | 'soPinSealed' | 'updatedAt'>
+    >,
   ): Promise<void>;
   listMedia(uscc: string): Promise<MediumRecord[]>;
 

@@ -27,6 +27,7 @@ import type { AccountStoreTx } from './account-store.js';
 import type { BackOfficeStoreTx } from './back-office-store.js';
 import type { DirectoryStoreTx } from './directory-store.js';
 import type { PortalStoreTx } from './portal-store.js';
+import type { MaterialsStoreTx } from './materials-store.js';
 import type { ServiceStoreTx } from './service-store.js';
 import type { StatusStoreTx } from './status-store.js';
 
@@ -66,7 +67,14 @@ export interface Statistics {
 
 /** Operations available inside a transaction (and, read-only, outside). */
 export interface StoreTx
-  extends ServiceStoreTx, StatusStoreTx, AccountStoreTx, DirectoryStoreTx, BackOfficeStoreTx, PortalStoreTx {
+  extends
+    ServiceStoreTx,
+    MaterialsStoreTx,
+    StatusStoreTx,
+    AccountStoreTx,
+    DirectoryStoreTx,
+    BackOfficeStoreTx,
+    PortalStoreTx {
   // CAs and profiles
   insertCa(ca: CaRecord): Promise<void>;
   updateCa(

@@ -1,0 +1,193 @@
+/**
+ * `/counter/new` 柜台新办 and `/counter/service/:type` 柜台更新/变更/补办 — the counter's walk-in
+ * business on a USB-KEY (R33; R18–R21, R26, R14, R17), in four steps (counter-steps.tsx): the legal
+ * person (USCC with its GB 32100 check, or by name) with its registry data and history, and to
+ * replace a pair its certificate; the documents of the business type's checklist as scans (the
+ * server keeps their SM3); the fee and, for a new certificate or a reissue, a USB-KEY from this
+ * branch's stock; the CSR the key's vendor tool made on the key (the platform never makes the
+ * signing key). The server issues, charges and personalises in one transaction; then the
+ * printable acceptance form.
+ */
+import { Radio, Steps, Typography } from 'antd';
+import { useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import type { ApiError } from '../api.js';
+import { type CounterMaterial, counterApi } from '../api/counter.js';
+import { type MessageKey, useI18n } from '../i18n.js';
+import { ErrorState, asApiError } from '../load.js';
+import {
+  type Agent,
+  type CounterBusiness,
+  DocumentsStep,
+  FeeStep,
+  IssueStep,
+  LookupStep,
+  type Outcome,
+  type Person,
+} from './counter-steps.js';
+
+const STEPS: readonly MessageKey[] = [
+  'new.step.lookup',
+  'new.step.documents',
+  'new.step.fee',
+  'new.step.issue',
+];
+const SERVICES = ['renew', 'change', 'reissue'] as const;
+
+function CounterBusinessFlow({ businessType }: { readonly businessType: CounterBusiness }) {
+  const { t } = useI18n();
+  const [step, setStep] = useState(0);
+  const [person, setPerson] = useState<Person | null>(null);
+  const [certificate, setCertificate] = useState<string | null>(null);
+  const [agent, setAgent] = useState<Agent | null>(null);
+  const [materials, setMaterials] = useState<Record<string, CounterMaterial>>({});
+  const [payment, setPayment] = useState<string>('cash');
+  const [medium, setMedium] = useState<string | null>(null);
+  const [failure, setFailure] = useState<ApiError | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const fail = (error: unknown) => setFailure(asApiError(error));
+  const agentBody = agent
+    ? { agent: { name: agent.name, idType: 'resident-id' as const, idNumber: agent.idNumber } }
+    : {};
+  const submit = (csr: string, change: { name: string; legalRepresentative: string } | null) => {
+    if (!person) return;
+    setFailure(null);
+    const common = { csr, ...agentBody, materials: Object.values(materials), paymentMethod: payment };
+    if (businessType === 'new')
+      counterApi
+        .apply({
+          ...common,
+          legalPerson: {
+            uscc: person.registry.uscc,
+            name: person.registry.name,
+            legalRepresentative: person.registry.legalRepresentative,
+          },
+          mediumSerial: medium!,
+        })
+        .then(
+          (result) =>
+            setOutcome(
+              result.state === 'completed'
+                ? {
+                    state: 'completed',
+                    applicationId: result.pair.applicationId,
+                    medium: result.medium.serial,
+                    soPin: result.soPin,
+                  }
+                : { state: 'review', applicationId: result.application.id },
+            ),
+          fail,
+        );
+    else
+      counterApi
+        .service({
+          ...common,
+          businessType,
+          serial: certificate!,
+          ...(medium && businessType === 'reissue' ? { mediumSerial: medium } : {}),
+          ...(change
+            ? {
+                legalPerson: {
+                  name: change.name.trim(),
+                  ...(change.legalRepresentative.trim()
+                    ? { legalRepresentative: change.legalRepresentative.trim() }
+                    : {}),
+                },
+              }
+            : {}),
+        })
+        .then(
+          (result) =>
+            setOutcome({
+              state: 'completed',
+              applicationId: result.pair.applicationId,
+              medium: result.medium?.serial ?? null,
+              soPin: result.soPin,
+            }),
+          fail,
+        );
+  };
+  return (
+    <>
+      <Steps current={step} items={STEPS.map((key) => ({ title: t(key) }))} style={{ marginBottom: 24 }} />
+      {failure && <ErrorState error={failure} />}
+      {step === 0 && (
+        <LookupStep
+          businessType={businessType}
+          person={person}
+          certificate={certificate}
+          onFound={(found) => {
+            setFailure(null);
+            setPerson(found);
+            setCertificate(null);
+          }}
+          onCertificate={setCertificate}
+          fail={fail}
+          next={() => setStep(1)}
+        />
+      )}
+      {step === 1 && person && (
+        <DocumentsStep
+          businessType={businessType}
+          person={person}
+          agent={agent}
+          setAgent={setAgent}
+          materials={materials}
+          setMaterials={setMaterials}
+          fail={fail}
+          back={() => setStep(0)}
+          next={() => setStep(2)}
+        />
+      )}
+      {step === 2 && person && (
+        <FeeStep
+          businessType={businessType}
+          person={person}
+          payment={payment}
+          setPayment={setPayment}
+          medium={medium}
+          setMedium={setMedium}
+          fail={fail}
+          back={() => setStep(1)}
+          next={() => setStep(3)}
+        />
+      )}
+      {step === 3 && person && (
+        <IssueStep businessType={businessType} outcome={outcome} back={() => setStep(2)} submit={submit} />
+      )}
+    </>
+  );
+}
+
+export function CounterNewPage() {
+  const { t } = useI18n();
+  return (
+    <>
+      <Typography.Title level={2}>{t('new.title')}</Typography.Title>
+      <CounterBusinessFlow businessType="new" />
+    </>
+  );
+}
+
+export function CounterServicePage() {
+  const { t, term } = useI18n();
+  const navigate = useNavigate();
+  const type = useParams().type;
+  const businessType = (SERVICES as readonly string[]).includes(type ?? '')
+    ? (type as CounterBusiness)
+    : 'renew';
+  return (
+    <>
+      <Typography.Title level={2}>{t('service.title')}</Typography.Title>
+      <Radio.Group
+        value={businessType}
+        optionType="button"
+        onChange={(e) => navigate(`/counter/service/${e.target.value as string}`)}
+        options={SERVICES.map((s) => ({ value: s, label: term('businessType', s) }))}
+        style={{ marginBottom: 16 }}
+      />
+      {/* a new flow for each business type: nothing carries over from another */}
+      <CounterBusinessFlow key={businessType} businessType={businessType} />
+    </>
+  );
+}
