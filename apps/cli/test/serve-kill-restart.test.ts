@@ -120,7 +120,7 @@ describe('R6 SIGKILL during a batch of issuances, then a restart on the same dat
     expect(server.output()).not.toMatch(/first run/);
     expect((await server.call('GET', '/readyz')).status).toBe(200);
     const adminToken = await login(server, 'admin', adminPassword);
-    const token = await login(server, 'counter', 'Xihu-Desk-2026');
+    const token = await login(server, 'teller', 'Xihu-Desk-2026');
     expect(adminToken).toMatch(/^yzs_/);
     for (const pair of received.slice(0, 5)) {
       const found = await server.call('GET', `/api/v1/certificates/${pair.sign}`, { token });
