@@ -66,6 +66,10 @@ describe('R6 SIGKILL during a batch of issuances, then a restart on the same dat
     servers.push(server);
     adminPassword = server.firstRunPassword!;
     expect(adminPassword).toBeDefined();
+    // beside admin, the demo counter (issue 6): its own password, printed once too
+    expect(server.output()).toMatch(
+      /demo counter operator counter \(branch-operator, branch hz-xihu.*\(shown once\): \S+/,
+    );
     const token = await counterOperator(server, await login(server, 'admin', adminPassword));
     const bodies = Array.from({ length: APPLICATIONS }, (_, i) => application(i));
     let next = 0;
