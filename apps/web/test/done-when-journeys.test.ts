@@ -6,7 +6,7 @@
  * shows one key fewer; the agent logs in at the portal with the SMS code from the dev outbox,
  * renews the certificate online and then revokes it (R34); OCSP answers "revoked" for it and the
  * delta CRL lists it within the minute bound (R23); the counter issues a second certificate,
- * renews it at the counter and revokes it; the admin's statistics page shows exactly the
+ * renews it at the counter and revokes it from the look-up page; the admin's statistics page shows exactly the
  * operations this journey did (R25). Each step depends on the previous one.
  */
 import { spawn } from 'node:child_process';
@@ -235,14 +235,24 @@ describe('issue 6 done-when: the seeded accounts carry certificates through new 
     await web.shoot(desk, 'done-when-counter-renew');
     const renewed = (await signSerials()).find((c) => c.status === 'valid' && c.serial !== second)!.serial;
 
-    // the counter has no revoke page yet: the operator's revocation goes through the API as the desk
-    const revoked = await web.api(
-      'POST',
-      `/certificates/${renewed}/revoke`,
-      await web.tokenOf('counter', web.counterPassword),
-      { reason: 'cessationOfOperation', requestedBy: 'holder', note: '柜台撤销 done-when' },
-    );
-    expect(revoked.status, JSON.stringify(revoked.json)).toBe(200);
+    // 撤销 at the counter: from the look-up page's certificate table, with the reason and the form's number
+    await desk.getByRole('link', { name: '法人查询' }).click();
+    await desk.getByLabel('统一社会信用代码').fill(HANGZHOU.uscc);
+    await desk.keyboard.press('Enter');
+    await desk
+      .getByRole('row')
+      .filter({ hasText: renewed })
+      .getByRole('button', { name: /撤\s?销/ })
+      .click();
+    const dialog = desk.getByRole('dialog');
+    await dialog.getByRole('radio', { name: '停止使用' }).check();
+    await dialog.getByRole('button', { name: /确\s?定/ }).click();
+    await dialog.getByText('请填写申请表编号或说明').waitFor();
+    await dialog.getByLabel('申请表编号或说明').fill('柜台撤销申请 XH-2026-001');
+    await web.shoot(desk, 'done-when-counter-revoke');
+    await dialog.getByRole('button', { name: /确\s?定/ }).click();
+    await desk.getByRole('row').filter({ hasText: renewed }).getByText('已撤销').waitFor();
+    expect((await signSerials()).find((c) => c.serial === renewed)?.status).toBe('revoked');
     done.revoke++;
     await desk.getByRole('link', { name: '物资管理' }).click();
     expect(await inStock(desk)).toBe(3);
