@@ -14,11 +14,50 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANGZHOU, NINGBO, type WebHarness, csr, startWebHarness } from './browser-harness.js';
 import { CATALOGUE_ACCOUNTS, type CataloguePage, PAGE_CATALOGUE } from './page-catalogue.js';
 
+/*
+ * The browser's globals the functions given to page.evaluate use: they run in the page, on its DOM,
+ * but are type-checked here, in a project without the DOM lib (it would leak into Node's tests).
+ */
+interface DomElement {
+  readonly tagName: string;
+  readonly innerText: string;
+  readonly id: string;
+  readonly dataset: Record<string, string | undefined>;
+  readonly classList: Iterable<string>;
+  readonly parentElement: DomElement | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { top: number; right: number; bottom: number; left: number; width: number };
+  checkVisibility(options: Record<string, boolean>): boolean;
+  closest(selector: string): DomElement | null;
+  querySelector(selector: string): DomElement | null;
+  blur(): void;
+}
+declare const document: {
+  readonly activeElement: DomElement | null;
+  readonly body: DomElement;
+  readonly documentElement: { readonly scrollWidth: number };
+  querySelectorAll(selector: string): Iterable<DomElement>;
+};
+declare const window: {
+  readonly innerWidth: number;
+  readonly innerHeight: number;
+  /** Set by markInteractive, used by tabThrough: how an element and its wrapper look. */
+  yzFocusLook: (element: DomElement) => string;
+  /** Set by markInteractive: how an element is named in a failure message. */
+  yzName: (element: DomElement) => string;
+};
+declare const localStorage: { setItem(key: string, value: string): void };
+declare function getComputedStyle(element: DomElement): Record<string, string>;
+
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core');
 const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1200, height: 760 }, locale: 'zh-CN' };
 // 1280×760 device pixels shown at 200 %: what a user zooming in on a small laptop sees
-const ZOOMED: BrowserContextOptions = { viewport: { width: 640, height: 380 }, deviceScaleFactor: 2, locale: 'zh-CN' };
+const ZOOMED: BrowserContextOptions = {
+  viewport: { width: 640, height: 380 },
+  deviceScaleFactor: 2,
+  locale: 'zh-CN',
+};
 
 interface AxeViolation {
   readonly id: string;
@@ -51,9 +90,15 @@ describe('issue 6 accessibility of every catalogued page (R30)', () => {
     }
     // one issued pair (the counter's look-up has tables to show) and one application in review
     const counter = await web.tokenOf(CATALOGUE_ACCOUNTS.counter.login, CATALOGUE_ACCOUNTS.counter.password);
-    const issued = await web.api('POST', '/applications', counter, { csr: csr(HANGZHOU.name), legalPerson: HANGZHOU });
+    const issued = await web.api('POST', '/applications', counter, {
+      csr: csr(HANGZHOU.name),
+      legalPerson: HANGZHOU,
+    });
     expect(issued.status, JSON.stringify(issued.json)).toBe(201);
-    const waiting = await web.api('POST', '/applications', counter, { csr: csr(NINGBO.name), legalPerson: NINGBO });
+    const waiting = await web.api('POST', '/applications', counter, {
+      csr: csr(NINGBO.name),
+      legalPerson: NINGBO,
+    });
     expect(waiting.status, JSON.stringify(waiting.json)).toBe(202);
   });
   afterAll(async () => {
@@ -82,8 +127,15 @@ describe('issue 6 accessibility of every catalogued page (R30)', () => {
         const page = await openReady(entry, DESKTOP);
         await page.addScriptTag({ path: AXE_PATH });
         const violations = await page.evaluate(async (tags) => {
-          const axe = (window as unknown as { axe: { run: (...args: unknown[]) => Promise<{ violations: AxeViolation[] }> } }).axe;
-          const results = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+          const axe = (
+            window as unknown as {
+              axe: { run: (...args: unknown[]) => Promise<{ violations: AxeViolation[] }> };
+            }
+          ).axe;
+          const results = await axe.run(document, {
+            runOnly: { type: 'tag', values: tags },
+            resultTypes: ['violations'],
+          });
           return results.violations.map(({ id, impact, help, nodes }) => ({
             id,
             impact,
@@ -100,6 +152,20 @@ describe('issue 6 accessibility of every catalogued page (R30)', () => {
         // landmarks: the shell's banner and navigation, one main region holding the page
         expect(await page.locator('header').count(), 'one header').toBe(1);
         expect(await page.locator('main').count(), 'one main').toBe(1);
+        // every data table says what it holds (a caption or an aria-label on <table>); antd's
+        // Descriptions (a key/value list whose rows are headed by <th>) cannot take one and is left out
+        const unnamed = await page
+          .locator('table:not(.ant-descriptions table)')
+          .evaluateAll(
+            (tables) =>
+              tables.filter(
+                (table) =>
+                  !table.querySelector('caption') &&
+                  !table.getAttribute('aria-label') &&
+                  !table.getAttribute('aria-labelledby'),
+              ).length,
+          );
+        expect(unnamed, 'tables without a caption or aria-label').toBe(0);
         const menus = await page.locator('[role="menu"]').count();
         expect(await page.locator('nav [role="menu"]').count(), 'menus inside nav').toBe(menus);
         await page.context().close();
@@ -113,7 +179,9 @@ describe('issue 6 accessibility of every catalogued page (R30)', () => {
         const reached = new Set(stops.map((s) => s.index).filter((i) => i !== null));
         const missed = expected.filter((e) => !reached.has(e.index)).map((e) => e.name);
         expect(missed, `not reachable by Tab on ${entry.path}`).toEqual([]);
-        const unseen = stops.filter((s) => s.index !== null && (!s.indicated || !s.inView)).map((s) => s.name);
+        const unseen = stops
+          .filter((s) => s.index !== null && (!s.indicated || !s.inView))
+          .map((s) => s.name);
         expect(unseen, `focus not visible on ${entry.path}`).toEqual([]);
         expect(await page.locator('[tabindex]:not([tabindex="-1"]):not([tabindex="0"])').count()).toBe(0);
         await page.context().close();
@@ -125,15 +193,16 @@ describe('issue 6 accessibility of every catalogued page (R30)', () => {
           scroll: document.documentElement.scrollWidth,
           inner: window.innerWidth,
           // the outermost elements sticking out on the right, to say what to fix
-          wide: [...document.querySelectorAll<HTMLElement>('body *')]
+          wide: [...document.querySelectorAll('body *')]
             .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
             .filter((el) => !(el.parentElement!.getBoundingClientRect().right > window.innerWidth + 1))
             .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`)
             .slice(0, 5),
         }));
-        expect(widths.scroll, `horizontal scrolling on ${entry.path}: ${widths.wide.join(', ')}`).toBeLessThanOrEqual(
-          widths.inner,
-        );
+        expect(
+          widths.scroll,
+          `horizontal scrolling on ${entry.path}: ${widths.wide.join(', ')}`,
+        ).toBeLessThanOrEqual(widths.inner);
         for (const action of entry.actions) {
           const element = page.locator(action);
           await element.scrollIntoViewIfNeeded();
@@ -160,53 +229,65 @@ describe('issue 6 accessibility of every catalogued page (R30)', () => {
  */
 async function markInteractive(page: Page): Promise<{ index: number; name: string }[]> {
   return page.evaluate(() => {
-    (document.activeElement as HTMLElement | null)?.blur();
+    document.activeElement?.blur();
     const selector =
       'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
-    const visible = (el: HTMLElement) =>
+    const visible = (el: DomElement) =>
       el.checkVisibility({ opacityProperty: true, visibilityProperty: true }) &&
       el.getBoundingClientRect().width > 0 &&
       !el.closest('[aria-hidden="true"], [inert]');
-    const found = [...document.querySelectorAll<HTMLElement>(selector)].filter(visible);
+    window.yzFocusLook = look;
+    window.yzName = (el) =>
+      `${el.tagName.toLowerCase()} "${(el.innerText || el.getAttribute('aria-label') || el.id || '').trim()}"`;
+    const found = [...document.querySelectorAll(selector)].filter(visible);
     return found.map((el, index) => {
       el.dataset.a11yIndex = String(index);
       el.dataset.a11yLook = look(el);
-      return { index, name: `${el.tagName.toLowerCase()} "${(el.innerText || el.getAttribute('aria-label') || el.id || '').trim()}"` };
+      return { index, name: window.yzName(el) };
     });
-    function look(el: HTMLElement): string {
+    function look(el: DomElement): string {
       // focus may show on the element or on the antd wrapper around it (affix inputs, menu items)
       return [el, el.parentElement!]
         .map((node) => {
           const s = getComputedStyle(node);
-          return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.borderColor, s.backgroundColor, s.color, s.textDecorationLine].join('|');
+          return [
+            s.outlineStyle,
+            s.outlineWidth,
+            s.outlineColor,
+            s.boxShadow,
+            s.borderColor,
+            s.backgroundColor,
+            s.color,
+            s.textDecorationLine,
+          ].join('|');
         })
         .join('#');
     }
   });
 }
 
-/** Presses Tab `presses` times and records each focus stop. */
+/** Presses Tab `presses` times and records each focus stop (after markInteractive). */
 async function tabThrough(page: Page, presses: number): Promise<FocusStop[]> {
   const stops: FocusStop[] = [];
   for (let i = 0; i < presses; i += 1) {
     await page.keyboard.press('Tab');
     stops.push(
       await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement | null;
-        if (!el || el === document.body) return { index: null, tag: 'body', name: '', indicated: true, inView: true };
-        const now = [el, el.parentElement!]
-          .map((node) => {
-            const s = getComputedStyle(node);
-            return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.borderColor, s.backgroundColor, s.color, s.textDecorationLine].join('|');
-          })
-          .join('#');
+        const el = document.activeElement;
+        if (!el || el === document.body)
+          return { index: null, tag: 'body', name: '', indicated: true, inView: true };
+        const now = window.yzFocusLook(el);
         const rect = el.getBoundingClientRect();
         return {
           index: el.dataset.a11yIndex === undefined ? null : Number(el.dataset.a11yIndex),
           tag: el.tagName.toLowerCase(),
-          name: `${el.tagName.toLowerCase()} "${(el.innerText || el.getAttribute('aria-label') || el.id || '').trim()}"`,
+          name: window.yzName(el),
           indicated: el.dataset.a11yLook !== now,
-          inView: rect.bottom > 0 && rect.top < innerHeight && rect.right > 0 && rect.left < innerWidth,
+          inView:
+            rect.bottom > 0 &&
+            rect.top < window.innerHeight &&
+            rect.right > 0 &&
+            rect.left < window.innerWidth,
         };
       }),
     );

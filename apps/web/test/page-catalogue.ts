@@ -9,7 +9,12 @@ import type { Page } from 'playwright-core';
 /** The operator accounts the catalogue's pages log in with; the test creates them through the API. */
 export const CATALOGUE_ACCOUNTS = {
   admin: null, // the first-run administrator, whose password the server prints once
-  reviewer: { login: 'a11y-reviewer', name: '审核员 无障碍', roles: ['reviewer'], password: 'Review-A11y-2026' },
+  reviewer: {
+    login: 'a11y-reviewer',
+    name: '审核员 无障碍',
+    roles: ['reviewer'],
+    password: 'Review-A11y-2026',
+  },
   counter: {
     login: 'a11y-counter',
     name: '受理员 无障碍',
@@ -37,7 +42,13 @@ export interface CataloguePage {
 const LANGUAGE = 'role=button[name="English"]';
 
 export const PAGE_CATALOGUE: readonly CataloguePage[] = [
-  { path: '/', face: 'landing', login: null, ready: 'main h2', actions: [LANGUAGE, 'main a[href="/portal"]'] },
+  {
+    path: '/',
+    face: 'landing',
+    login: null,
+    ready: 'main h2',
+    actions: [LANGUAGE, 'main a[href="/portal"]'],
+  },
   {
     path: '/admin/login',
     face: 'admin',

@@ -36,6 +36,7 @@ function History({ history }: { readonly history: LegalPersonHistory }) {
         <EmptyState />
       ) : (
         <Table<Certificate>
+          aria-label={t('lookup.certificates')}
           rowKey="serial"
           size="small"
           pagination={false}
@@ -66,6 +67,7 @@ function History({ history }: { readonly history: LegalPersonHistory }) {
         <EmptyState />
       ) : (
         <Table<Application>
+          aria-label={t('lookup.applications')}
           rowKey="id"
           size="small"
           pagination={false}
