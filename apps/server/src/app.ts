@@ -9,7 +9,16 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type LegalPersonRegistry, OcspService, StatusWatch } from '@yizheng/core';
+import {
+  CoreError,
+  type LegalPersonRegistry,
+  OcspService,
+  type PaymentGateway,
+  SimulatedPaymentGateway,
+  SimulatedSmsGateway,
+  type SmsGateway,
+  StatusWatch,
+} from '@yizheng/core';
 import { isDatabaseUnavailable } from '@yizheng/store';
 import { type DeclaredRoute, registerAccessControl } from './auth/access.js';
 import type { ServerConfig } from './config.js';
@@ -23,6 +32,7 @@ import { registerProblemHandlers } from './plugins/problem.js';
 import { DEFAULT_WEB_ROOT, registerWebUi } from './plugins/web-ui.js';
 import { openRegistry } from './registry.js';
 import { registerApplicationRoutes } from './routes/application-routes.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerBackOfficeRoutes } from './routes/back-office-routes.js';
 import { registerBranchRoutes } from './routes/branch-routes.js';
 import { registerCertificateRoutes } from './routes/certificate-routes.js';
@@ -32,8 +42,12 @@ import { registerLegalPersonRoutes } from './routes/legal-person-routes.js';
 import { registerLifecycleRoutes } from './routes/lifecycle-routes.js';
 import { registerMediaRoutes } from './routes/media-routes.js';
 import { registerOperatorRoutes } from './routes/operator-routes.js';
+import { registerPaymentRoutes } from './routes/payment-routes.js';
+import { registerPortalRoutes } from './routes/portal-routes.js';
 import { registerRoleRoutes } from './routes/role-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerStatisticsRoutes } from './routes/statistics-routes.js';
+import { registerWorkBadgeRoutes } from './routes/work-badge-routes.js';
 
 export interface YizhengServer {
   readonly app: FastifyInstance;
@@ -57,7 +71,33 @@ export interface BuildOptions {
   readonly registry?: LegalPersonRegistry;
   /** The built web UI to serve at `/` (default apps/web/dist). */
   readonly webRoot?: string;
+  /**
+   * The SMS port (R34 agent login). Default: on the embedded default the simulator, whose messages
+   * are logged and listed at GET /api/v1/dev/sms-outbox; otherwise none (codes cannot be sent,
+   * YZ_ERR_SMS_UNAVAILABLE) until a provider adapter is wired here.
+   */
+  readonly sms?: SmsGateway;
+  /**
+   * The payment port (R17, R34). Default: on the embedded default the simulator (orders are paid
+   * at POST /api/v1/dev/payments/{id}/settle); otherwise none until a provider adapter is wired.
+   */
+  readonly payments?: PaymentGateway;
 }
+
+/** The payment port when none is wired on a production database: nothing can be paid online. */
+const NO_PAYMENT_PROVIDER: PaymentGateway = {
+  open: async () => {
+    throw new CoreError('YZ_ERR_PAYMENT', 'no payment provider is configured for this deployment');
+  },
+  verifyConfirmation: () => false,
+};
+
+/** The SMS port when none is wired on a production database: refuses, so no code is kept. */
+const NO_SMS_PROVIDER: SmsGateway = {
+  send: async () => {
+    throw new CoreError('YZ_ERR_SMS_UNAVAILABLE', 'no SMS provider is configured for this deployment');
+  },
+};
 
 /** Builds the app (not listening); tests call `app.inject`. */
 export async function buildServer(
@@ -126,12 +166,30 @@ export async function buildServer(
   registerOcsp(app, ocsp, { registry: metrics.registry, clock: platform.clock });
   let registry = options.registry;
   const legalPersonRegistry = () => (registry ??= openRegistry(undefined, { embedded: platform.embedded }));
+  const smsSimulator =
+    options.sms === undefined && platform.embedded
+      ? new SimulatedSmsGateway(platform.clock, (m) =>
+          // development only: the code an agent would receive, so the portal login can be tried
+          app.log.info({ phone: m.phone, text: m.text }, 'SMS simulator: message "sent"'),
+        )
+      : options.sms instanceof SimulatedSmsGateway
+        ? options.sms
+        : undefined;
+  const sms = options.sms ?? smsSimulator ?? NO_SMS_PROVIDER;
+  const paymentSimulator =
+    options.payments === undefined && platform.embedded
+      ? new SimulatedPaymentGateway(platform.clock)
+      : options.payments instanceof SimulatedPaymentGateway
+        ? options.payments
+        : undefined;
+  const payments = options.payments ?? paymentSimulator ?? NO_PAYMENT_PROVIDER;
   await app.register(
     async (api) => {
       registerSessionRoutes(api, platform);
       registerRoleRoutes(api);
       registerBranchRoutes(api, platform);
       registerOperatorRoutes(api, platform);
+      registerWorkBadgeRoutes(api, platform);
       registerClientRoutes(api, platform);
       registerApplicationRoutes(api, platform, legalPersonRegistry);
       registerCertificateRoutes(api, platform);
@@ -140,6 +198,14 @@ export async function buildServer(
       registerKmcRoutes(api, platform);
       registerLegalPersonRoutes(api, platform);
       registerBackOfficeRoutes(api, platform);
+      registerStatisticsRoutes(api, platform);
+      registerAuditRoutes(api, platform);
+      registerPortalRoutes(api, platform, {
+        sms,
+        registry: legalPersonRegistry,
+        ...(smsSimulator ? { devOutbox: smsSimulator } : {}),
+      });
+      registerPaymentRoutes(api, platform, payments, paymentSimulator);
     },
     { prefix: '/api/v1' },
   );

@@ -125,10 +125,14 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   return payload as T;
 }
 
-export async function loginWithPassword(login: string, password: string): Promise<Session> {
-  const session = await call<Session>('POST', '/session/password', { login, password });
+/** Keeps a session granted by a login (password here, certificate in api/portal-session.ts). */
+export function rememberSession(session: Session): Session {
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
   return session;
+}
+
+export async function loginWithPassword(login: string, password: string): Promise<Session> {
+  return rememberSession(await call<Session>('POST', '/session/password', { login, password }));
 }
 
 export async function logout(): Promise<void> {

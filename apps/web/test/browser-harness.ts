@@ -55,6 +55,8 @@ export interface WebHarness {
   readonly dir: string;
   api(method: string, path: string, token: string | null, body?: unknown): Promise<ApiAnswer>;
   tokenOf(login: string, password: string): Promise<string>;
+  /** A session of the counter operator `counter` of branch `hz-01`, both made on the first call. */
+  counterToken(): Promise<string>;
   /** A fresh browser context (its own sessionStorage and IndexedDB) on `path`, in the language given. */
   open(path: string, language?: 'zh-CN' | 'en'): Promise<Page>;
   /** Screenshot as the journey's artifact; `main` pages also to docs/screenshots on request. */
@@ -95,14 +97,35 @@ export async function startWebHarness(prefix = 'yz-web-'): Promise<WebHarness> {
     const text = await response.text();
     return { status: response.status, json: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
   };
+  const tokenOf = async (login: string, password: string) =>
+    (await api('POST', '/session/password', null, { login, password })).json.token as string;
+  const counterPassword = 'Xihu-Desk-2026';
+  let counterMade: Promise<void> | undefined;
+  const makeCounter = async () => {
+    const admin = await tokenOf('admin', adminPassword);
+    const branch = {
+      id: 'hz-01',
+      name: '西湖区网点',
+      regionCode: '330106',
+      address: '杭州市西湖区某某路 1 号',
+    };
+    expect((await api('POST', '/branches', admin, branch)).status).toBe(201);
+    const operator = { login: 'counter', name: '受理员 某某', roles: ['branch-operator'], branchId: 'hz-01' };
+    expect((await api('POST', '/operators', admin, { ...operator, password: counterPassword })).status).toBe(
+      201,
+    );
+  };
   return {
     running,
     browser,
     adminPassword,
     dir,
     api,
-    tokenOf: async (login, password) =>
-      (await api('POST', '/session/password', null, { login, password })).json.token as string,
+    tokenOf,
+    counterToken: async () => {
+      await (counterMade ??= makeCounter());
+      return tokenOf('counter', counterPassword);
+    },
     open: async (path, language = 'zh-CN') => {
       const context = await browser.newContext({ viewport: { width: 1200, height: 760 }, locale: 'zh-CN' });
       const page = await context.newPage();

@@ -7,7 +7,8 @@
  * nonce works once and for `CHALLENGE_TTL_MINUTES`, so a captured signature cannot be replayed.
  *
  * - An operator presents the certificate of its work badge: its SM2 key must be the one
- *   registered for the operator, and the certificate within its validity period.
+ *   registered for the operator, and the certificate within its validity period — and, for a
+ *   badge this CA issued (`work-badge.ts`), not revoked or suspended.
  * - A legal person presents its signing certificate: it must be one this platform issued (or
  *   imported) — byte for byte the certificate on record — of role `sign`, valid (not revoked or
  *   suspended) and within its validity period. The session has role `applicant` for that USCC.
@@ -142,15 +143,19 @@ async function operatorBadgeLogin(
     return undefined;
   }
   const refusal = operatorRefusal(operator, now);
+  // a badge this CA issued (work-badge.ts) logs in only while its certificate is valid (R37)
+  const issued = await tx.findCertificateByPublicKeyHash(badge);
   const reason =
     refusal ??
     (!fresh
       ? 'unknown, used or expired challenge'
       : !withinValidity(certificate, now)
         ? 'badge certificate outside its validity'
-        : !signed
-          ? 'signature does not verify'
-          : null);
+        : issued && issued.status !== 'valid'
+          ? `badge certificate ${issued.status}`
+          : !signed
+            ? 'signature does not verify'
+            : null);
   if (reason) {
     // only a wrong signature counts toward the lockout: the other reasons prove nothing about guessing
     await recordLoginFailure(tx, now, { ...failure, operator, reason, counts: !refusal && fresh && !signed });

@@ -68,6 +68,28 @@ export const CORE_ERROR_CODES = {
     'a branch, operator or API client with this id already exists, or the work badge is already in use',
     409,
   ],
+  YZ_ERR_AGENT_NOT_REGISTERED: [
+    'no agent (经办人) with this mobile number is registered for this legal person',
+    403,
+  ],
+  YZ_ERR_SMS_CODE: ['the SMS code is wrong, expired or used; ask for a new one', 401],
+  YZ_ERR_SMS_UNAVAILABLE: ['the SMS provider could not deliver the code; try again later', 503],
+  YZ_ERR_LETTER_NOT_FOUND: ['no such authorisation letter (电子授权书) for this legal person', 404],
+  YZ_ERR_LETTER_REPLAY: ['this authorisation letter (its nonce) was signed before: a letter works once', 409],
+  YZ_ERR_LETTER_EXPIRED: ['the authorisation letter is outside its validity window', 409],
+  YZ_ERR_LETTER_SIGNER: [
+    "the letter's signer certificate is not a signing certificate this platform issued to the legal person",
+    403,
+  ],
+  YZ_ERR_LETTER_CERTIFICATE: [
+    "the letter's signer certificate is revoked, suspended or outside its validity period",
+    403,
+  ],
+  YZ_ERR_LETTER_SIGNATURE: ['the signature does not verify over the authorisation letter text', 400],
+  YZ_ERR_PAYMENT: [
+    'the payment order cannot do this (unknown, already paid, or the confirmation does not verify)',
+    409,
+  ],
 } as const satisfies Record<string, readonly [string, number]>;
 
 export type CoreErrorCode = keyof typeof CORE_ERROR_CODES;

@@ -7,8 +7,11 @@
  * them); times are `Date`; DER and key material are `Uint8Array`; ids are opaque strings.
  */
 
-/** 签名证书 sign / 加密证书 enc (R12 dual certificates); ocsp for responder certificates. */
-export type CertificateRole = 'sign' | 'enc' | 'ocsp' | 'ca';
+/**
+ * 签名证书 sign / 加密证书 enc (R12 dual certificates); ocsp for responder certificates; badge for a
+ * staff member's electronic work badge 电子工作证 (R37, `work-badge.ts`).
+ */
+export type CertificateRole = 'sign' | 'enc' | 'ocsp' | 'ca' | 'badge';
 
 /** 有效 valid, 已撤销 revoked, 已冻结 suspended (certificateHold). */
 export type CertificateStatus = 'valid' | 'revoked' | 'suspended';

@@ -150,8 +150,22 @@ export function subjectFor(definition: ProfileDefinition, organization: string):
 }
 
 /**
+ * The subject DN of a staff member's work badge 电子工作证 (R37): C, ST, L of the profile, OU the
+ * product name, CN the person (name and login) — no organisation's USCC, since it names no
+ * legal person.
+ */
+export function staffSubjectFor(definition: ProfileDefinition, person: string): Name {
+  const rdns: NameAttribute[][] = [attribute('C', 'CN')];
+  if (definition.subject.province) rdns.push(attribute('ST', definition.subject.province));
+  if (definition.subject.locality) rdns.push(attribute('L', definition.subject.locality));
+  rdns.push(attribute('OU', definition.productName));
+  rdns.push(attribute('CN', person));
+  return rdns;
+}
+
+/**
  * The demo platform's profiles: a province's legal-person signing and encryption certificates,
- * and the CA's OCSP responder certificate. The URLs are where the server publishes CA `caId`'s
+ * the CA's OCSP responder certificate, and the staff's electronic work badge. The URLs are where the server publishes CA `caId`'s
  * CRLs, OCSP and certificate (`/crl/{ca}.crl`, `/crl/{ca}-delta.crl`, `/ocsp`, `/ca/{ca}.crt`).
  */
 export function demoProfileDefinitions(baseUrl: string, caId: string): Record<string, ProfileDefinition> {
@@ -170,5 +184,7 @@ export function demoProfileDefinitions(baseUrl: string, caId: string): Record<st
     'legal-person-sign': { ...common, role: 'sign' },
     'legal-person-enc': { ...common, role: 'enc' },
     'ocsp-signing': { ...common, role: 'ocsp', validityDays: 90, crlUrls: [], subject: {} },
+    // 电子工作证 (R37): a staff member's signing certificate for certificate login, no USCC
+    'work-badge': { ...common, productName: '电子工作证', role: 'sign', validityDays: 730 },
   };
 }

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { randomBytes } from './bytes.js';
-import { sm2Backend, useSm2Backend } from './sm2/backend.js';
+import { sm2Backend, useSm2Backend } from '#sm2-backend';
 import { sm2Decrypt, sm2Encrypt } from './sm2/cipher.js';
 import { typescriptBackend } from './sm2/curve.js';
 import { Sm2PrivateKey } from './sm2/keys.js';

@@ -1,8 +1,57 @@
-/** Byte helpers shared by every gm module: hex, concatenation, big-endian integers, constant-time compare. */
+/**
+ * Byte helpers shared by every gm module: hex, base64, concatenation, big-endian integers,
+ * constant-time compare. They run in Node and in the browser (R34 soft certificates): Node's
+ * Buffer is used when the global exists (it is native and fast), plain TypeScript otherwise.
+ */
+
+/** The part of Node's Buffer used here, typed locally so that browser builds need no Node types. */
+interface NodeBufferStatic {
+  from(data: ArrayBufferLike, byteOffset: number, length: number): { toString(encoding: string): string };
+  from(data: string, encoding: string): Uint8Array;
+}
+
+/** Node's Buffer when running on Node; undefined in a browser. */
+const NodeBuffer = (globalThis as { Buffer?: NodeBufferStatic }).Buffer;
+
+const HEX_DIGITS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Lower-case hex of `bytes`. Example: `toHex(Uint8Array.of(1, 255))` → `'01ff'`. */
 export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  let out = '';
+  for (const b of bytes) out += HEX_DIGITS[b];
+  return out;
+}
+
+/** Standard base64 (RFC 4648 §4) of `bytes`, no line breaks. */
+export function toBase64(bytes: Uint8Array): string {
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** Bytes of standard base64 text (whitespace ignored); RangeError if it is not base64. */
+export function fromBase64(text: string): Uint8Array {
+  const clean = text.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) {
+    throw new RangeError('not valid base64');
+  }
+  if (NodeBuffer) return new Uint8Array(NodeBuffer.from(clean, 'base64'));
+  const binary = atob(clean);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+/** Text of UTF-8 `bytes` (or Latin-1 with `latin1`, which maps each byte to one character). */
+export function bytesToText(bytes: Uint8Array, encoding: 'utf8' | 'latin1' = 'utf8'): string {
+  if (encoding === 'utf8') return new TextDecoder().decode(bytes);
+  let out = '';
+  for (const b of bytes) out += String.fromCharCode(b);
+  return out;
 }
 
 /** Bytes of a hex string (spaces and a `0x` prefix allowed); throws RangeError on anything else. */
@@ -11,7 +60,10 @@ export function fromHex(hex: string): Uint8Array {
   if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) {
     throw new RangeError('hex string must have an even number of hex digits');
   }
-  return new Uint8Array(Buffer.from(clean, 'hex'));
+  if (NodeBuffer) return new Uint8Array(NodeBuffer.from(clean, 'hex'));
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
+  return out;
 }
 
 /** One array holding `parts` in order. */

@@ -15,7 +15,7 @@ export * from './sm3.js';
 export * from './sm4.js';
 export * from './key-formats.js';
 export { SM2_CURVE, type Sm2Backend, typescriptBackend } from './sm2/curve.js';
-export { sm2Backend, useSm2Backend, nativeUnavailableReason } from './sm2/backend.js';
+export { sm2Backend, useSm2Backend, nativeUnavailableReason } from '#sm2-backend';
 export { SM2_DEFAULT_ID, Sm2PrivateKey, Sm2PublicKey, type Sm2Id, type SignOptions } from './sm2/keys.js';
 export {
   SM2Signature,

@@ -12,7 +12,7 @@
  * The SM2 algorithm is id-ecPublicKey with namedCurve sm2p256v1 (GM/T 0015 / GmSSL); a bare
  * SM2 algorithm OID is also accepted on input, as some tools write it.
  */
-import { createCipheriv, createDecipheriv, pbkdf2Sync } from 'node:crypto';
+import { cbcCrypt, pbkdf2 } from '#pbes2-impl';
 import {
   Any,
   BitStringOctets,
@@ -27,7 +27,7 @@ import {
   setOf,
 } from './asn1/types.js';
 import { parseDer } from './asn1/der.js';
-import { randomBytes, utf8 } from './bytes.js';
+import { bytesToText, randomBytes, utf8 } from './bytes.js';
 import { GmError, isGmError } from './errors.js';
 import { GmOid } from './oids.js';
 import { decodePem, encodePem, looksLikePem } from './pem.js';
@@ -141,7 +141,7 @@ export function exportPublicKeyPem(key: Sm2PublicKey): string {
 /** SM2 public key from PEM "PUBLIC KEY" text or DER bytes. */
 export function importPublicKey(data: string | Uint8Array): Sm2PublicKey {
   if (looksLikePem(data)) {
-    const text = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
+    const text = typeof data === 'string' ? data : bytesToText(data);
     return decodePublicKeyInfo(decodePem(text, ['PUBLIC KEY']).der);
   }
   if (typeof data === 'string') throw new GmError('YZ_ERR_PEM', 'no PEM block found');
@@ -235,7 +235,7 @@ export function importPrivateKey(data: string | Uint8Array, password?: string | 
     if (typeof data === 'string') throw new GmError('YZ_ERR_PEM', 'no PEM block found');
     return decodePrivateKeyInfo(data);
   }
-  const text = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
+  const text = typeof data === 'string' ? data : bytesToText(data);
   // OpenSSL 3 labels the SEC1 form of an SM2 key "SM2 PRIVATE KEY".
   const block = decodePem(text, [
     'PRIVATE KEY',
@@ -284,10 +284,8 @@ export function encryptPrivateKeyInfo(
   }
   const salt = randomBytes(16);
   const iv = randomBytes(16);
-  const derived = pbkdf2Sync(utf8(password), salt, iterations, 16, prf);
-  const cipher = createCipheriv('sm4-cbc', derived, iv);
-  const plain = encodePrivateKeyInfo(key);
-  const encrypted = new Uint8Array(Buffer.concat([cipher.update(plain), cipher.final()]));
+  const derived = pbkdf2(utf8(password), salt, iterations, 16, prf);
+  const encrypted = cbcCrypt('sm4-cbc', true, derived, iv, encodePrivateKeyInfo(key));
   const pbes2 = PBES2Params.encode({
     keyDerivationFunc: {
       algorithm: GmOid.pbkdf2,
@@ -333,12 +331,12 @@ export function decryptPrivateKeyInfo(der: Uint8Array, password: string | Uint8A
   const iv = ivParam ? parseAs(what, () => decodeDer(OctetString, ivParam)) : undefined;
   if (!iv || iv.length !== 16) throw keyFormatError(`${what}: the cipher IV must be a 16-byte OCTET STRING`);
 
-  const derived = pbkdf2Sync(utf8(password), kdf.salt, kdf.iterationCount, cipher.keyLength, digest);
+  const derived = pbkdf2(utf8(password), kdf.salt, kdf.iterationCount, cipher.keyLength, digest);
   let plain: Uint8Array;
   try {
-    const decipher = createDecipheriv(cipher.node, derived, iv);
-    plain = new Uint8Array(Buffer.concat([decipher.update(info.encryptedData), decipher.final()]));
-  } catch {
+    plain = cbcCrypt(cipher.node, false, derived, iv, info.encryptedData);
+  } catch (error) {
+    if (isGmError(error) && error.code === 'YZ_ERR_KEY_FORMAT') throw error; // cipher unavailable here
     throw new GmError('YZ_ERR_KEY_PASSWORD', 'wrong password: the private key does not decrypt');
   }
   try {

@@ -3,6 +3,7 @@
  * Decoding is strict about labels (BEGIN and END must match; a caller names the labels it
  * accepts) and lenient about whitespace, as RFC 7468 §3 asks of parsers.
  */
+import { bytesToText, fromBase64, toBase64 } from './bytes.js';
 import { GmError } from './errors.js';
 
 /** One PEM block. */
@@ -13,7 +14,7 @@ export interface PemBlock {
 
 /** PEM text for `der` under `label`, base64 wrapped at 64 columns. */
 export function encodePem(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  const b64 = toBase64(der);
   const lines = b64.match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
@@ -37,7 +38,7 @@ export function decodePemBlocks(text: string): PemBlock[] {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) {
       throw new GmError('YZ_ERR_PEM', `PEM ${begin} body is not valid base64`);
     }
-    blocks.push({ label: begin, der: new Uint8Array(Buffer.from(b64, 'base64')) });
+    blocks.push({ label: begin, der: fromBase64(b64) });
   }
   if (blocks.length === 0) throw new GmError('YZ_ERR_PEM', 'no PEM block found');
   return blocks;
@@ -56,6 +57,6 @@ export function decodePem(text: string, labels: readonly string[]): PemBlock {
 
 /** Whether `data` looks like PEM text rather than DER bytes. */
 export function looksLikePem(data: Uint8Array | string): boolean {
-  const head = typeof data === 'string' ? data : Buffer.from(data.subarray(0, 2048)).toString('latin1');
+  const head = typeof data === 'string' ? data : bytesToText(data.subarray(0, 2048), 'latin1');
   return head.includes('-----BEGIN ');
 }

@@ -3,10 +3,11 @@
  * PBKDF2-HMAC-SM3 (RFC 8018 §5.2 with HMAC-SM3 as PRF) and the SM2 key derivation function
  * (GB/T 32918.4-2016 §5.4.3).
  *
- * The hash itself is Node's OpenSSL SM3: it is correct and several times faster than any
- * JavaScript implementation (the brief's crypto rules), so this module only shapes the API.
+ * The primitives come from package.json `imports` "#sm3-impl": Node's OpenSSL SM3 on Node
+ * (correct and several times faster than JavaScript — the brief's crypto rules), plain TypeScript
+ * in a browser bundle (`sm3-pure.ts`, R34 soft certificates). This module only shapes the API.
  */
-import { createHash, createHmac, pbkdf2Sync, type Hash } from 'node:crypto';
+import { hmacSm3Bytes, newSm3, pbkdf2Sm3Bytes } from '#sm3-impl';
 import { utf8 } from './bytes.js';
 
 /** Length of an SM3 digest in bytes. */
@@ -14,7 +15,9 @@ export const SM3_DIGEST_LENGTH = 32;
 
 /** SM3 digest of `data` (strings are UTF-8). Example: `toHex(sm3('abc'))` → `'66c7f0f4…'`. */
 export function sm3(data: string | Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sm3').update(utf8(data)).digest());
+  const hash = newSm3();
+  hash.update(utf8(data));
+  return hash.digest();
 }
 
 /** Incremental SM3: `update` any number of times, then `digest` once. */
@@ -25,27 +28,27 @@ export interface Sm3Stream {
 
 /** A streaming SM3 hasher, for files and messages that arrive in pieces. */
 export function createSm3(): Sm3Stream {
-  const hash: Hash = createHash('sm3');
+  const hash = newSm3();
   const stream: Sm3Stream = {
     update(data) {
       hash.update(utf8(data));
       return stream;
     },
-    digest: () => new Uint8Array(hash.digest()),
+    digest: () => hash.digest(),
   };
   return stream;
 }
 
 /** SM3 over several parts, as if concatenated (avoids copying them into one buffer). */
 export function sm3Concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const hash = createHash('sm3');
+  const hash = newSm3();
   for (const p of parts) hash.update(p);
-  return new Uint8Array(hash.digest());
+  return hash.digest();
 }
 
 /** HMAC-SM3 of `data` under `key` (RFC 2104; 64-byte block). */
 export function hmacSm3(key: string | Uint8Array, data: string | Uint8Array): Uint8Array {
-  return new Uint8Array(createHmac('sm3', utf8(key)).update(utf8(data)).digest());
+  return hmacSm3Bytes(utf8(key), utf8(data));
 }
 
 /** PBKDF2 with HMAC-SM3 as PRF (RFC 8018 §5.2): `length` bytes from a password and salt. */
@@ -58,7 +61,7 @@ export function pbkdf2Sm3(
   if (!Number.isInteger(iterations) || iterations < 1)
     throw new RangeError('iterations must be a positive integer');
   if (!Number.isInteger(length) || length < 1) throw new RangeError('length must be a positive integer');
-  return new Uint8Array(pbkdf2Sync(utf8(password), salt, iterations, length, 'sm3'));
+  return pbkdf2Sm3Bytes(utf8(password), salt, iterations, length);
 }
 
 /**
@@ -72,7 +75,7 @@ export function sm2Kdf(z: Uint8Array, length: number): Uint8Array {
   const view = new DataView(counter.buffer);
   for (let ct = 1, offset = 0; offset < length; ct++, offset += SM3_DIGEST_LENGTH) {
     view.setUint32(0, ct);
-    const block = createHash('sm3').update(z).update(counter).digest();
+    const block = sm3Concat(z, counter);
     out.set(block.subarray(0, Math.min(SM3_DIGEST_LENGTH, length - offset)), offset);
   }
   return out;

@@ -1,12 +1,14 @@
 /**
  * SM4 block cipher (GB/T 32907-2016 ≙ GM/T 0002-2012) in ECB, CBC, CTR and GCM modes.
  *
- * ECB, CBC and CTR are Node's OpenSSL SM4 (correct and fast, see the brief's crypto rules).
- * Node's OpenSSL has no SM4-GCM, so GCM (NIST SP 800-38D, as profiled for SM4 by RFC 8998)
- * is built here: the counter stream from OpenSSL's SM4-CTR and GHASH in TypeScript with
- * Shoup's 4-bit tables. Padding for ECB/CBC is PKCS#7 (RFC 5652 §6.3) unless `padding: 'none'`.
+ * ECB, CBC and CTR come from package.json `imports` "#sm4-impl": Node's OpenSSL SM4 on Node
+ * (correct and fast, see the brief's crypto rules), plain TypeScript in a browser bundle
+ * (`sm4-pure.ts`, R34 soft certificates). Node's OpenSSL has no SM4-GCM, so GCM (NIST SP
+ * 800-38D, as profiled for SM4 by RFC 8998) is built here: the counter stream from SM4-CTR and
+ * GHASH in TypeScript with Shoup's 4-bit tables. Padding for ECB/CBC is PKCS#7 (RFC 5652 §6.3)
+ * unless `padding: 'none'`.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { sm4Run } from '#sm4-impl';
 import { concatBytes, constantTimeEqual } from './bytes.js';
 import { GmError } from './errors.js';
 
@@ -51,43 +53,20 @@ function checkIv(mode: Sm4Mode, iv: Uint8Array | undefined): Uint8Array | null {
   return iv;
 }
 
-function runNode(
-  algorithm: string,
-  encrypt: boolean,
-  key: Uint8Array,
-  iv: Uint8Array | null,
-  data: Uint8Array,
-  pad: boolean,
-): Uint8Array {
-  const cipher = encrypt ? createCipheriv(algorithm, key, iv) : createDecipheriv(algorithm, key, iv);
-  cipher.setAutoPadding(pad);
-  if (!pad && algorithm !== 'sm4-ctr' && data.length % SM4_BLOCK_SIZE !== 0) {
-    throw new GmError(
-      'YZ_ERR_SM4_PADDING',
-      `data length ${data.length} is not a multiple of 16 and padding is off`,
-    );
-  }
-  try {
-    const head = cipher.update(data);
-    const tail = cipher.final();
-    return tail.length
-      ? concatBytes(head, tail)
-      : new Uint8Array(head.buffer, head.byteOffset, head.byteLength);
-  } catch {
-    throw new GmError(
-      'YZ_ERR_SM4_PADDING',
-      'SM4 decryption failed: bad padding (wrong key or corrupted data)',
-    );
-  }
-}
-
 /** Encrypts `data` with SM4 in `mode`. GCM output is ciphertext ‖ tag. */
 export function sm4Encrypt(mode: Sm4Mode, data: Uint8Array, options: Sm4Options): Uint8Array {
   checkKey(options.key);
   const iv = checkIv(mode, options.iv);
   if (mode === 'gcm')
     return gcmSeal(options.key, iv!, data, options.aad ?? new Uint8Array(0), tagLengthOf(options));
-  return runNode(`sm4-${mode}`, true, options.key, iv, data, mode !== 'ctr' && options.padding !== 'none');
+  return sm4Run(
+    mode as 'ecb' | 'cbc' | 'ctr',
+    true,
+    options.key,
+    iv,
+    data,
+    mode !== 'ctr' && options.padding !== 'none',
+  );
 }
 
 /** Decrypts `data` with SM4 in `mode`. GCM input is ciphertext ‖ tag; a wrong tag is YZ_ERR_SM4_TAG. */
@@ -96,7 +75,14 @@ export function sm4Decrypt(mode: Sm4Mode, data: Uint8Array, options: Sm4Options)
   const iv = checkIv(mode, options.iv);
   if (mode === 'gcm')
     return gcmOpen(options.key, iv!, data, options.aad ?? new Uint8Array(0), tagLengthOf(options));
-  return runNode(`sm4-${mode}`, false, options.key, iv, data, mode !== 'ctr' && options.padding !== 'none');
+  return sm4Run(
+    mode as 'ecb' | 'cbc' | 'ctr',
+    false,
+    options.key,
+    iv,
+    data,
+    mode !== 'ctr' && options.padding !== 'none',
+  );
 }
 
 function tagLengthOf(options: Sm4Options): number {
@@ -206,7 +192,7 @@ class Ghash {
 }
 
 function encryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
-  return runNode('sm4-ecb', true, key, null, block, false);
+  return sm4Run('ecb', true, key, null, block, false);
 }
 
 /** J0 (SP 800-38D §7.1 step 2): IV ‖ 0^31 ‖ 1 for 96-bit IVs, GHASH(IV) otherwise. */
@@ -228,7 +214,7 @@ function gctr(key: Uint8Array, icb: Uint8Array, data: Uint8Array): Uint8Array {
     const low = view.getUint32(12);
     const blocksBeforeWrap = 0x1_0000_0000 - low;
     const take = Math.min(data.length - offset, blocksBeforeWrap * 16);
-    out.set(runNode('sm4-ctr', true, key, counter, data.subarray(offset, offset + take), false), offset);
+    out.set(sm4Run('ctr', true, key, counter, data.subarray(offset, offset + take), false), offset);
     offset += take;
     view.setUint32(12, (low + Math.ceil(take / 16)) >>> 0);
   }

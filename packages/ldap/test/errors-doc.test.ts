@@ -19,6 +19,6 @@ describe('ldap error registry', () => {
   });
 
   it('ok/every row belongs to a known layer', () => {
-    expect(new Set(rows.map((m) => m[2]))).toEqual(new Set(['gm', 'core', 'cli', 'server', 'ldap']));
+    expect(new Set(rows.map((m) => m[2]))).toEqual(new Set(['gm', 'core', 'cli', 'server', 'ldap', 'web']));
   });
 });

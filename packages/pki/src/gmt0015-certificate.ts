@@ -8,7 +8,7 @@
  * checked over what was signed; `encodeTbsCertificate(parsed.tbs)` reproduces `tbsDer` byte
  * for byte, which the tests assert for our certificates and for OpenSSL's.
  */
-import { hash } from 'node:crypto';
+import { sha1 } from '#sha1-impl';
 import {
   GmError,
   SM2_DEFAULT_ID,
@@ -323,7 +323,7 @@ export function randomSerialNumber(): bigint {
  * it identifies, it does not protect, so SHA-1 is not a weakness here.
  */
 export function keyIdentifier(publicKey: Sm2PublicKey): Uint8Array {
-  return new Uint8Array(hash('sha1', publicKey.toBytes(), 'buffer'));
+  return sha1(publicKey.toBytes());
 }
 
 /** Every certificate of a PEM bundle (a chain file) or a single DER certificate. */

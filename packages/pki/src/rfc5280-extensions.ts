@@ -7,7 +7,7 @@
  * a parsed certificate keeps every extension exactly as it came, including ones we do not know;
  * `readExtension` decodes a known one to its typed value, `extension` builds one.
  */
-import { GmError, asn1, der } from '@yizheng/gm';
+import { GmError, asn1, concatBytes, der } from '@yizheng/gm';
 import { GeneralNameType, GeneralNamesType } from './rfc5280-general-name.js';
 import { IdentityCodeType } from './gmt0015-identity.js';
 import { Oid, oidLabel } from './oids.js';
@@ -76,14 +76,12 @@ export const ExtensionsType: asn1.Asn1TaggedType<Extension[]> = {
   },
   encodeContent(value) {
     const seen = new Set<string>();
-    return new Uint8Array(
-      Buffer.concat(
-        value.map((e) => {
-          if (seen.has(e.oid)) throw new RangeError(`extension ${e.oid} given twice`);
-          seen.add(e.oid);
-          return encodeExtension(e);
-        }),
-      ),
+    return concatBytes(
+      ...value.map((e) => {
+        if (seen.has(e.oid)) throw new RangeError(`extension ${e.oid} given twice`);
+        seen.add(e.oid);
+        return encodeExtension(e);
+      }),
     );
   },
 };

@@ -6,7 +6,7 @@
  * decoded to text; otherName, x400Address and ediPartyName are carried as raw TLVs so that a
  * certificate from another CA still re-serialises byte for byte.
  */
-import { asn1, der } from '@yizheng/gm';
+import { asn1, der, toHex } from '@yizheng/gm';
 import { type Name, NameType } from './name.js';
 
 const { Ia5String, OctetString, ObjectIdentifier, choice, explicit, implicit, rawWithTag, sequenceOf } = asn1;
@@ -51,7 +51,7 @@ export function formatGeneralName(name: GeneralName, formatDn: (n: Name) => stri
     case 'registeredId':
       return `RID:${name.value}`;
     default:
-      return `${name.type}:<${Buffer.from(name.value).toString('hex')}>`;
+      return `${name.type}:<${toHex(name.value)}>`;
   }
 }
 
@@ -62,5 +62,5 @@ function formatIp(bytes: Uint8Array): string {
     for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
     return groups.join(':');
   }
-  return Buffer.from(bytes).toString('hex');
+  return toHex(bytes);
 }

@@ -195,7 +195,17 @@ export function applicationToRow(
     data: JSON.stringify(application.data),
     created_at: codec.time(application.createdAt),
     updated_at: codec.time(application.updatedAt),
+    profile_id: applicationProfileId(application.data),
   };
+}
+
+/**
+ * The certificate category (profile id) an application issued, from its data's `signProfile`
+ * (`id@version`), or null before anything is issued — the statistics' "by profile" (R25).
+ */
+export function applicationProfileId(data: Readonly<Record<string, unknown>>): string | null {
+  const text = data.signProfile;
+  return typeof text === 'string' && text.includes('@') ? text.slice(0, text.lastIndexOf('@')) : null;
 }
 
 /** A row of applications → ApplicationRecord. */

@@ -18,6 +18,8 @@ import { migration0008Accounts } from './migration-0008-accounts.js';
 import { migration0009ScaleIndexes } from './migration-0009-scale-indexes.js';
 import { migration0011Directory } from './migration-0011-directory.js';
 import { migration0012CrlPartitions } from './migration-0012-crl-partitions.js';
+import { migration0013Portal } from './migration-0013-portal.js';
+import { migration0015BackOffice } from './migration-0015-back-office.js';
 import type { Database } from './schema.js';
 
 export type { StoreDialect };
@@ -37,6 +39,8 @@ export function coreMigrations(dialect: StoreDialect): Record<string, Migration>
     '0009_scale_indexes': migration0009ScaleIndexes(),
     '0011_directory': migration0011Directory(dialect),
     '0012_crl_partitions': migration0012CrlPartitions(),
+    '0013_portal': migration0013Portal(dialect),
+    '0015_back_office': migration0015BackOffice(),
   };
 }
 

@@ -9,6 +9,7 @@
  */
 import type { ColumnType } from 'kysely';
 import type { AccountTables } from './account-schema.js';
+import type { PortalTables } from './portal-schema.js';
 import type { ServiceTables } from './service-schema.js';
 import type { StatusTables } from './status-schema.js';
 
@@ -75,6 +76,9 @@ export interface ApplicationsTable {
   data: JsonColumn;
   created_at: TimeValue;
   updated_at: TimeValue;
+  /** The taking operator's branch, and the profile issued (0015_back_office; null before). */
+  branch_id: string | null;
+  profile_id: string | null;
 }
 
 export interface CertificatesTable {
@@ -161,7 +165,7 @@ export interface KmcRecoveryTable {
  * The whole schema after the migrations (`0001_core`, `0002_kmc_recovery`, `0003_service`, …,
  * `0008_accounts`), for `Kysely<Database>`.
  */
-export interface Database extends ServiceTables, StatusTables, AccountTables {
+export interface Database extends ServiceTables, StatusTables, AccountTables, PortalTables {
   cas: CasTable;
   ca_chain: CaChainTable;
   profiles: ProfilesTable;

@@ -9,12 +9,14 @@ import {
   type ApplicationRecord,
   type LegalPersonRegistry,
   approveReview,
+  assignReview,
+  assignmentOf,
   auditName,
   rejectReview,
   submitApplication,
 } from '@yizheng/core';
 import { Type } from 'typebox';
-import { principalOf, requireOwnUscc } from '../auth/principal.js';
+import { actorOf, principalOf, requireOwnUscc } from '../auth/principal.js';
 import { ServerError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import type { TypedApp } from '../typed-app.js';
@@ -135,6 +137,11 @@ export function registerApplicationRoutes(
           {
             state: Type.Optional(State),
             uscc: Type.Optional(Uscc),
+            assigned: Type.Optional(
+              Type.Union([Type.Literal('mine'), Type.Literal('unassigned')], {
+                description: 'review queue: assigned to the caller, or to nobody (审核分派)',
+              }),
+            ),
             limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           },
           { additionalProperties: false },
@@ -148,13 +155,22 @@ export function registerApplicationRoutes(
       const uscc =
         principal.kind === 'legal-person' ? (request.query.uscc ?? principal.uscc!) : request.query.uscc;
       if (uscc !== undefined) requireOwnUscc(principal, uscc);
+      const { assigned } = request.query;
+      // the assignment lives in the data: the queue is read in full (at most 500) and then filtered
       const applications =
         uscc === undefined
-          ? await platform.store.read.listApplicationsByState(state ?? 'review', limit)
-          : (await platform.store.read.listApplications(uscc))
-              .filter((a) => state === undefined || a.state === state)
-              .slice(0, limit);
-      return applications.map(applicationView);
+          ? await platform.store.read.listApplicationsByState(state ?? 'review', assigned ? 500 : limit)
+          : (await platform.store.read.listApplications(uscc)).filter(
+              (a) => state === undefined || a.state === state,
+            );
+      return applications
+        .filter(
+          (a) =>
+            assigned === undefined ||
+            (assigned === 'mine' ? assignmentOf(a)?.reviewer === principal.id : assignmentOf(a) === null),
+        )
+        .slice(0, limit)
+        .map(applicationView);
     },
   );
 
@@ -228,6 +244,37 @@ export function registerApplicationRoutes(
         note: request.body.reason,
       });
       return applicationView(rejected);
+    },
+  );
+
+  app.post(
+    '/applications/:id/assign',
+    {
+      config: { access: { roles: ['reviewer'] } },
+      schema: {
+        tags: ['applications'],
+        summary: 'Assign an application in review to a reviewer, or claim it 审核分派/认领',
+        description:
+          'Without `reviewer` the caller claims it. The reviewer must be an active operator holding ' +
+          '`reviewer` and not the submitter (409 YZ_ERR_STATE). The assignment directs the work and ' +
+          'filters the queue (`GET /applications?assigned=mine|unassigned`); it does not lock the decision.',
+        params: Type.Object({ id: ApplicationId }),
+        body: Type.Object(
+          { reviewer: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9._-]{1,31}$' })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: ApplicationView },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      await findApplication(platform, id);
+      const assigned = await assignReview(platform, {
+        applicationId: id,
+        actor: actorOf(principalOf(request)),
+        ...(request.body.reviewer ? { reviewer: request.body.reviewer } : {}),
+      });
+      return applicationView(assigned);
     },
   );
 }

@@ -24,7 +24,7 @@ import { ServerError } from '../errors.js';
 import type { Platform } from '../platform.js';
 import type { TypedApp } from '../typed-app.js';
 import { Nullable } from './certificate-views.js';
-import { STAFF_READERS, STATISTICS_READERS } from './route-roles.js';
+import { AUDIT_READERS, STAFF_READERS, STATISTICS_READERS } from './route-roles.js';
 import {
   FeeScheduleView,
   PolicyView,
@@ -123,6 +123,20 @@ export function registerBackOfficeRoutes(app: TypedApp, platform: Platform): voi
       if (!schedule) throw new ServerError('YZ_ERR_NOT_FOUND', 'no fee schedule has been published');
       return feeScheduleView(schedule);
     },
+  );
+
+  app.get(
+    '/fees/versions',
+    {
+      // R17: published, and so is what was charged under earlier versions
+      config: { access: 'public' },
+      schema: {
+        tags: ['back office'],
+        summary: 'Every fee schedule version 收费标准历史版本, newest first (R17)',
+        response: { 200: Type.Array(FeeScheduleView) },
+      },
+    },
+    async () => (await platform.store.read.listFeeSchedules()).map(feeScheduleView),
   );
 
   app.post(
@@ -249,7 +263,7 @@ export function registerBackOfficeRoutes(app: TypedApp, platform: Platform): voi
   app.get(
     '/audit/verify',
     {
-      config: { access: { roles: ['auditor'] } },
+      config: { access: { roles: AUDIT_READERS } },
       schema: {
         tags: ['back office'],
         summary: 'Verify the audit chain and its latest signed checkpoint 审计日志校验 (R3)',

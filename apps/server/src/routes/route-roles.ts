@@ -8,7 +8,9 @@
  *   applications and lifecycle steps, media and unlocks;
  * - `reviewer` decides applications in review and may revoke, suspend or resume on a notice;
  * - `ca-admin` runs profiles, fees, policy and batch revocation; `kmc-officer` approves key
- *   recoveries; `auditor` reads everything and verifies the audit trail, changing nothing;
+ *   recoveries; `auditor` reads everything and verifies the audit trail, changing nothing (the
+ *   CA administrator may read the audit trail too — it answers for the platform — but an
+ *   auditor never administers);
  * - `regulator` reads statistics only; `app-department` API keys query and verify certificates and
  *   read statistics, each under its scope.
  */
@@ -47,3 +49,6 @@ export const STATISTICS_READERS: readonly Role[] = [
   'regulator',
   'app-department',
 ];
+
+/** The audit trail viewer and its chain check (R3): the auditor, and the CA administrator. */
+export const AUDIT_READERS: readonly Role[] = ['auditor', 'ca-admin'];

@@ -53,7 +53,7 @@ async function nameOf(platform: Platform, principal: Principal): Promise<string 
   return (await read.getLegalPerson(principal.id))?.name ?? null;
 }
 
-async function grantView(platform: Platform, grant: SessionGrant) {
+export async function grantView(platform: Platform, grant: SessionGrant) {
   return {
     token: grant.token,
     expiresAt: grant.expiresAt.toISOString(),

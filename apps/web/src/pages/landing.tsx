@@ -28,14 +28,3 @@ export function LandingPage() {
     </Shell>
   );
 }
-
-/** `/portal`: the certificate login is the next slice; say so rather than pretend. */
-export function PortalPage() {
-  const { t } = useI18n();
-  return (
-    <Shell>
-      <Typography.Title level={2}>{t('face.portal')}</Typography.Title>
-      <Typography.Paragraph>{t('portal.pending')}</Typography.Paragraph>
-    </Shell>
-  );
-}

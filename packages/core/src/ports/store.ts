@@ -24,7 +24,9 @@ import type {
   VaultKeyRecord,
 } from '../model.js';
 import type { AccountStoreTx } from './account-store.js';
+import type { BackOfficeStoreTx } from './back-office-store.js';
 import type { DirectoryStoreTx } from './directory-store.js';
+import type { PortalStoreTx } from './portal-store.js';
 import type { ServiceStoreTx } from './service-store.js';
 import type { StatusStoreTx } from './status-store.js';
 
@@ -63,7 +65,8 @@ export interface Statistics {
 }
 
 /** Operations available inside a transaction (and, read-only, outside). */
-export interface StoreTx extends ServiceStoreTx, StatusStoreTx, AccountStoreTx, DirectoryStoreTx {
+export interface StoreTx
+  extends ServiceStoreTx, StatusStoreTx, AccountStoreTx, DirectoryStoreTx, BackOfficeStoreTx, PortalStoreTx {
   // CAs and profiles
   insertCa(ca: CaRecord): Promise<void>;
   updateCa(

@@ -6,7 +6,7 @@
  * ASN.1 text. Decoding is strict: a wrong tag, a missing field or a trailing element is a
  * `GmError` naming the field; values are checked (minimal integers, valid OIDs, strict times).
  */
-import { bytesToBigInt, concatBytes, copyBytes } from '../bytes.js';
+import { bytesToBigInt, concatBytes, copyBytes, fromHex } from '../bytes.js';
 import { GmError } from '../errors.js';
 import {
   CONSTRUCTED,
@@ -106,12 +106,12 @@ export const Integer: Asn1TaggedType<bigint> = tagged(
       let hex = value.toString(16);
       if (hex.length % 2) hex = '0' + hex;
       if (parseInt(hex.slice(0, 2), 16) >= 0x80) hex = '00' + hex;
-      return Uint8Array.from(Buffer.from(hex, 'hex'));
+      return fromHex(hex);
     }
     let length = 1;
     while (value < -(1n << BigInt(length * 8 - 1))) length++;
     const twos = (1n << BigInt(length * 8)) + value;
-    return Uint8Array.from(Buffer.from(twos.toString(16).padStart(length * 2, '0'), 'hex'));
+    return fromHex(twos.toString(16).padStart(length * 2, '0'));
   },
 );
 

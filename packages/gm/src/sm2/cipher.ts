@@ -7,7 +7,7 @@ import { Integer, OctetString, decodeDer, sequence } from '../asn1/types.js';
 import { bigIntToBytes, bytesToBigInt, concatBytes, constantTimeEqual } from '../bytes.js';
 import { GmError, isGmError } from '../errors.js';
 import { sm2Kdf, sm3Concat } from '../sm3.js';
-import { sm2Backend } from './backend.js';
+import { sm2Backend } from '#sm2-backend';
 import { Sm2PrivateKey, type Sm2PublicKey, randomNonce } from './keys.js';
 
 /** GM/T 0009 SM2Cipher ::= SEQUENCE { XCoordinate INTEGER, YCoordinate INTEGER, HASH OCTET STRING, CipherText OCTET STRING }. */

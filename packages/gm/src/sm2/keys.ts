@@ -9,7 +9,7 @@
 import { bigIntToBytes, bytesToBigInt, concatBytes, randomBytes, toHex, utf8 } from '../bytes.js';
 import { GmError } from '../errors.js';
 import { sm3Concat } from '../sm3.js';
-import { sm2Backend } from './backend.js';
+import { sm2Backend } from '#sm2-backend';
 import { Sm2Point } from './curve.js';
 import { decodeSignature, encodeSignature, isValidScalar, type SignatureFormat } from './signature.js';
 

@@ -5,7 +5,7 @@
 import { decodeDer, sequence, unsignedInteger } from '../asn1/types.js';
 import { bigIntToBytes, concatBytes } from '../bytes.js';
 import { GmError, isGmError } from '../errors.js';
-import { sm2Backend } from './backend.js';
+import { sm2Backend } from '#sm2-backend';
 
 /** GM/T 0009 SM2Signature. */
 export const SM2Signature = sequence('SM2Signature', { r: unsignedInteger(32), s: unsignedInteger(32) });
