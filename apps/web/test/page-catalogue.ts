@@ -83,5 +83,18 @@ export const PAGE_CATALOGUE: readonly CataloguePage[] = [
       await page.locator('.ant-table-row').first().waitFor();
     },
   },
-  { path: '/portal', face: 'portal', login: null, ready: 'main h2', actions: [LANGUAGE] },
+  { path: '/admin/statistics', face: 'admin', login: 'admin', ready: 'main h2', actions: [LANGUAGE] },
+  { path: '/admin/audit', face: 'admin', login: 'admin', ready: 'main h2', actions: [LANGUAGE] },
+  { path: '/admin/branches', face: 'admin', login: 'admin', ready: 'main h2', actions: [LANGUAGE] },
+  { path: '/admin/catalogue', face: 'admin', login: 'admin', ready: 'main h2', actions: [LANGUAGE] },
+  { path: '/portal/login', face: 'portal', login: null, ready: 'h1', actions: [LANGUAGE] },
+  {
+    path: '/portal/sms-login',
+    face: 'portal',
+    login: null,
+    ready: 'form',
+    actions: ['role=button[name=/获取验证码/]', LANGUAGE],
+  },
+  { path: '/portal/keys', face: 'portal', login: null, ready: 'main h2', actions: [LANGUAGE] },
+  { path: '/portal/help', face: 'portal', login: null, ready: 'main h2', actions: [LANGUAGE] },
 ];
