@@ -5,6 +5,9 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   esbuild: { jsx: 'automatic' },
   build: {
+    // the supported browsers (docs/web.md, Browsers; R30): ES2020 syntax, and antd 5's CSS needs
+    // :where() (Chrome/Edge 88, Firefox 78, Safari 14) — the Chromium cores of 360 and 国密 browsers
+    target: ['es2020', 'chrome88', 'edge88', 'firefox78', 'safari14'],
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,

@@ -11,11 +11,12 @@ import { counterRoutes } from './faces/counter-routes.js';
 import { portalRoutes } from './faces/portal-routes.js';
 import { I18nProvider, useI18n } from './i18n.js';
 import { LandingPage } from './pages/landing.js';
+import { ACCESSIBLE_THEME } from './theme.js';
 
 function Routed() {
   const { language } = useI18n();
   return (
-    <ConfigProvider locale={language === 'en' ? enUS : zhCN}>
+    <ConfigProvider locale={language === 'en' ? enUS : zhCN} theme={ACCESSIBLE_THEME}>
       <AntApp>
         <BrowserRouter>
           <Routes>

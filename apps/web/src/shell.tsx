@@ -32,13 +32,20 @@ export function Shell({
         <Link to="/" style={{ color: '#fff', fontWeight: 600, whiteSpace: 'nowrap' }}>
           {t('app.title')}
         </Link>
-        <Menu
-          theme="dark"
-          mode="horizontal"
-          style={{ flex: 1, minWidth: 0 }}
-          selectedKeys={[location.pathname]}
-          items={nav.map((item) => ({ key: item.path, label: <Link to={item.path}>{t(item.label)}</Link> }))}
-        />
+        {/* a nav landmark around the face's menu; an empty menu would be an empty ARIA menu */}
+        <nav style={{ flex: 1, minWidth: 0 }}>
+          {nav.length > 0 && (
+            <Menu
+              theme="dark"
+              mode="horizontal"
+              selectedKeys={[location.pathname]}
+              items={nav.map((item) => ({
+                key: item.path,
+                label: <Link to={item.path}>{t(item.label)}</Link>,
+              }))}
+            />
+          )}
+        </nav>
         <Space>
           {session && face !== '' && (
             <>
@@ -59,9 +66,8 @@ export function Shell({
           </Button>
         </Space>
       </Layout.Header>
-      <Layout.Content style={{ padding: 24 }}>
-        <main>{children}</main>
-      </Layout.Content>
+      {/* antd's Layout.Content is the <main> landmark itself: no second main inside */}
+      <Layout.Content style={{ padding: 24 }}>{children}</Layout.Content>
     </Layout>
   );
 }

@@ -114,6 +114,7 @@ export function AuditPage() {
       ) : (
         <Space direction="vertical" style={{ width: '100%' }}>
           <Table<AuditEntry>
+            aria-label={t('nav.audit')}
             size="small"
             rowKey="seq"
             loading={searching}

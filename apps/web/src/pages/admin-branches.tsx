@@ -50,6 +50,7 @@ export function BranchesPage() {
       <Show loaded={loaded} retry={reload}>
         {(branches) => (
           <Table<Branch>
+            aria-label={t('nav.branches')}
             rowKey="id"
             size="small"
             dataSource={branches}

@@ -26,6 +26,7 @@ function ProfileVersions({ mayPublish }: { readonly mayPublish: boolean }) {
       <Show loaded={loaded} retry={reload}>
         {(profiles) => (
           <Table<Profile>
+            aria-label={t('catalogue.profiles')}
             size="small"
             rowKey={(p) => `${p.id}@${p.version}`}
             pagination={false}
@@ -155,6 +156,7 @@ function FeeVersions({ mayPublish }: { readonly mayPublish: boolean }) {
               </Button>
             )}
             <Table<FeeSchedule>
+              aria-label={t('catalogue.fees')}
               size="small"
               rowKey="version"
               pagination={false}
@@ -163,6 +165,7 @@ function FeeVersions({ mayPublish }: { readonly mayPublish: boolean }) {
                 defaultExpandedRowKeys: versions[0] ? [versions[0].version] : [],
                 expandedRowRender: (schedule) => (
                   <Table
+                    aria-label={t('catalogue.fees')}
                     size="small"
                     rowKey="code"
                     pagination={false}

@@ -125,6 +125,7 @@ export function OperatorsPage() {
                 </Card>
               )}
               <Table<Operator>
+                aria-label={t('nav.operators')}
                 rowKey="login"
                 size="small"
                 dataSource={operators}

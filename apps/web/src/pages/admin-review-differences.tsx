@@ -26,6 +26,7 @@ export function RegistryDifferences({ application }: { readonly application: App
         <Typography.Text type="secondary">{t('diff.none')}</Typography.Text>
       ) : (
         <Table<RegistryDifference>
+          aria-label={t('diff.outcome')}
           size="small"
           rowKey="field"
           pagination={false}

@@ -105,6 +105,7 @@ function OperationsReport({ stats }: { readonly stats: OperationStatistics }) {
           <EmptyState />
         ) : (
           <Table<PivotRow>
+            aria-label={t('nav.statistics')}
             size="small"
             pagination={{ pageSize: 31, hideOnSinglePage: true }}
             dataSource={pivot(stats)}
@@ -173,6 +174,7 @@ function ExpiringCertificates() {
               {t('ops.expiringCount', { days: expiring.days, total: expiring.total })}
             </Typography.Paragraph>
             <Table<Certificate>
+              aria-label={t('ops.expiring')}
               size="small"
               rowKey="serial"
               pagination={{ pageSize: 10, hideOnSinglePage: true }}

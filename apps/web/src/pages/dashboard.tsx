@@ -32,6 +32,7 @@ function CountsTable({
         <EmptyState />
       ) : (
         <Table
+          aria-label={title}
           size="small"
           pagination={false}
           dataSource={rows}

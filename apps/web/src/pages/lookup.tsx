@@ -38,6 +38,7 @@ function History({ history, reload }: { readonly history: LegalPersonHistory; re
         <EmptyState />
       ) : (
         <Table<Certificate>
+          aria-label={t('lookup.certificates')}
           rowKey="serial"
           size="small"
           pagination={false}
@@ -77,6 +78,7 @@ function History({ history, reload }: { readonly history: LegalPersonHistory; re
         <EmptyState />
       ) : (
         <Table<Application>
+          aria-label={t('lookup.applications')}
           rowKey="id"
           size="small"
           pagination={false}

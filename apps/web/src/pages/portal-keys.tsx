@@ -128,6 +128,7 @@ export function PortalKeysPage() {
         <Alert type="error" showIcon message={errorText(rows.error.code, rows.error.detail)} />
       )}
       <Table<Row>
+        aria-label={t('portal.keys.title')}
         rowKey="id"
         loading={rows.state === 'loading'}
         dataSource={rows.state === 'done' ? rows.value : []}

@@ -54,6 +54,7 @@ export function ReviewPage() {
             <EmptyState />
           ) : (
             <Table<Application>
+              aria-label={t('nav.review')}
               rowKey="id"
               dataSource={queue}
               expandable={{
