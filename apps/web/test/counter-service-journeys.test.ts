@@ -167,6 +167,7 @@ describe('the branch counter: revoke, suspend, resume and unlock in a browser (R
     await page.getByRole('button', { name: '办理撤销' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('撤销不可恢复').waitFor();
+    await page.waitForTimeout(400); // the dialog's opening animation, for the screenshot
     await web.shoot(page, 'counter-revoke', true);
     await dialog.getByRole('button', { name: '办理撤销' }).click();
     await page.getByText('已办结：撤销').waitFor();

@@ -28,7 +28,7 @@ import {
 } from './counter-steps.js';
 
 const STATUS_STEPS: readonly CounterStatusStep[] = ['revoke', 'suspend', 'resume'];
-const STEPS: readonly MessageKey[] = ['new.step.lookup', 'new.step.documents', 'new.step.issue'];
+const STEPS: readonly MessageKey[] = ['new.step.lookup', 'new.step.documents', 'status.step'];
 
 interface Done {
   readonly certificates: readonly Certificate[];
