@@ -147,7 +147,8 @@ describe('the branch counter: revoke, suspend, resume and unlock in a browser (R
     const { sign } = issued[0]!;
     expect((await ocsp(sign)).type).toBe('good');
     const page = await logIn('/counter');
-    await page.getByRole('link', { name: '撤销/暂停/恢复' }).click();
+    await page.getByRole('link', { name: '证书服务' }).click();
+    await page.getByText('撤销', { exact: true }).click();
     await page.waitForURL(/\/counter\/service\/revoke$/);
     await page.getByLabel('统一社会信用代码').fill(HANGZHOU.uscc);
     await page.keyboard.press('Enter');

@@ -8,7 +8,6 @@ import { CounterIdentityPage } from '../pages/counter-identity.js';
 import { CounterMaterialsPage } from '../pages/counter-materials.js';
 import { CounterNewPage, CounterServicePage } from '../pages/counter-new.js';
 import { CounterReceiptPage } from '../pages/counter-receipt.js';
-import { CounterStatusPage } from '../pages/counter-status.js';
 import { CounterUnlockPage } from '../pages/counter-unlock.js';
 import { LoginPage } from '../pages/login.js';
 import { LookupPage } from '../pages/lookup.js';
@@ -18,7 +17,6 @@ const COUNTER_NAV: readonly NavItem[] = [
   { path: '/counter', label: 'nav.lookup' },
   { path: '/counter/new', label: 'nav.new' },
   { path: '/counter/service/renew', label: 'nav.service' },
-  { path: '/counter/service/revoke', label: 'nav.status' },
   { path: '/counter/unlock', label: 'nav.unlock' },
   { path: '/counter/identity', label: 'nav.identity' },
   { path: '/counter/materials', label: 'nav.materials' },
@@ -39,10 +37,6 @@ export function counterRoutes() {
       <Route path="/counter" element={counter(<LookupPage />)} />
       <Route path="/counter/new" element={counter(<CounterNewPage />)} />
       <Route path="/counter/service/:type" element={counter(<CounterServicePage />)} />
-      {/* static segments outrank `:type`: the status changes have their own page */}
-      <Route path="/counter/service/revoke" element={counter(<CounterStatusPage step="revoke" />)} />
-      <Route path="/counter/service/suspend" element={counter(<CounterStatusPage step="suspend" />)} />
-      <Route path="/counter/service/resume" element={counter(<CounterStatusPage step="resume" />)} />
       <Route path="/counter/unlock" element={counter(<CounterUnlockPage />)} />
       <Route path="/counter/identity" element={counter(<CounterIdentityPage />)} />
       <Route path="/counter/materials" element={counter(<CounterMaterialsPage />)} />

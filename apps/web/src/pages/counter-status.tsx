@@ -8,7 +8,6 @@
  */
 import { Alert, Button, Card, Descriptions, Form, Input, Modal, Radio, Space, Steps, Typography } from 'antd';
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
 import { type ApiError, type Certificate, currentSession } from '../api.js';
 import {
   type CounterMaterial,
@@ -27,7 +26,7 @@ import {
   type Person,
 } from './counter-steps.js';
 
-const STATUS_STEPS: readonly CounterStatusStep[] = ['revoke', 'suspend', 'resume'];
+export const STATUS_STEPS: readonly CounterStatusStep[] = ['revoke', 'suspend', 'resume'];
 const STEPS: readonly MessageKey[] = ['new.step.lookup', 'new.step.documents', 'status.step'];
 
 interface Done {
@@ -188,7 +187,8 @@ function deskNote(agent: Agent | null, materials: Record<string, CounterMaterial
     .join('; ');
 }
 
-function CounterStatusFlow({ step: businessType }: { readonly step: CounterStatusStep }) {
+/** The status-change flow; `/counter/service/:type` (counter-new.tsx) picks it for these types. */
+export function CounterStatusFlow({ step: businessType }: { readonly step: CounterStatusStep }) {
   const { t, term, language } = useI18n();
   const [step, setStep] = useState(0);
   const [person, setPerson] = useState<Person | null>(null);
@@ -272,28 +272,6 @@ function CounterStatusFlow({ step: businessType }: { readonly step: CounterStatu
           back={() => setStep(1)}
         />
       )}
-    </>
-  );
-}
-
-export function CounterStatusPage({ step }: { readonly step: CounterStatusStep }) {
-  const { t, term } = useI18n();
-  const navigate = useNavigate();
-  return (
-    <>
-      <Typography.Title level={2} className="no-print">
-        {t('status.title')}
-      </Typography.Title>
-      <Radio.Group
-        className="no-print"
-        value={step}
-        optionType="button"
-        onChange={(e) => navigate(`/counter/service/${e.target.value as string}`)}
-        options={STATUS_STEPS.map((s) => ({ value: s, label: term('businessType', s) }))}
-        style={{ marginBottom: 16 }}
-      />
-      {/* a new flow for each business type: nothing carries over from another */}
-      <CounterStatusFlow key={step} step={step} />
     </>
   );
 }
