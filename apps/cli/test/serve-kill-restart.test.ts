@@ -66,6 +66,10 @@ describe('R6 SIGKILL during a batch of issuances, then a restart on the same dat
     servers.push(server);
     adminPassword = server.firstRunPassword!;
     expect(adminPassword).toBeDefined();
+    // beside admin, the demo counter (issue 6): its own password, printed once too
+    expect(server.output()).toMatch(
+      /demo counter operator counter \(branch-operator, branch hz-xihu.*\(shown once\): \S+/,
+    );
     const token = await counterOperator(server, await login(server, 'admin', adminPassword));
     const bodies = Array.from({ length: APPLICATIONS }, (_, i) => application(i));
     let next = 0;
@@ -120,7 +124,7 @@ describe('R6 SIGKILL during a batch of issuances, then a restart on the same dat
     expect(server.output()).not.toMatch(/first run/);
     expect((await server.call('GET', '/readyz')).status).toBe(200);
     const adminToken = await login(server, 'admin', adminPassword);
-    const token = await login(server, 'counter', 'Xihu-Desk-2026');
+    const token = await login(server, 'teller', 'Xihu-Desk-2026');
     expect(adminToken).toMatch(/^yzs_/);
     for (const pair of received.slice(0, 5)) {
       const found = await server.call('GET', `/api/v1/certificates/${pair.sign}`, { token });

@@ -123,7 +123,7 @@ export async function counterOperator(server: ServeProcess, adminToken: string):
   const operator = await server.call('POST', '/api/v1/operators', {
     token: adminToken,
     body: {
-      login: 'counter',
+      login: 'teller',
       name: '受理员 某某',
       roles: ['branch-operator'],
       password,
@@ -131,5 +131,5 @@ export async function counterOperator(server: ServeProcess, adminToken: string):
     },
   });
   if (operator.status !== 201) throw new Error(`operator: ${JSON.stringify(operator.json)}`);
-  return login(server, 'counter', password);
+  return login(server, 'teller', password);
 }

@@ -2,12 +2,14 @@
  * `yizheng serve` / `npm start` (issue 5 "Start-up"): checks the configuration, opens the
  * platform, on the embedded default's first run creates the demo CA chain, profiles and fee
  * schedule and, while no operator exists, the operator `admin` (CA administrator) with a random
- * password printed once, then listens — HTTP, the embedded LDAP server (R5, unless
+ * password printed once — and, with the demo CA, the demo branch 网点 `hz-xihu`, its counter
+ * operator `counter` (password printed once too) and a few demo USB-KEYs in its stock (issue 6
+ * "Done when") — then listens — HTTP, the embedded LDAP server (R5, unless
  * `ldap.enabled` is false) and, when `ldapPublish` is set, the publisher to an external directory —
  * and prints the URLs. SIGINT/SIGTERM close gracefully: requests in flight finish, then the
  * database closes.
  */
-import { bootstrapDemo, ensureInitialAdmin } from '@yizheng/core';
+import { bootstrapDemo, ensureDemoCounter, ensureInitialAdmin } from '@yizheng/core';
 import { type YizhengServer, buildServer } from './app.js';
 import type { ServerConfig } from './config.js';
 import { type Platform, openPlatform, platformOptionsFromEnv } from './platform.js';
@@ -45,15 +47,30 @@ export async function startServer(
   // once the app is built, closing it closes everything started so far (and the database)
   let shutdown: (() => Promise<void>) | undefined;
   try {
+    let demoCa = false;
     if (platform.embedded && (await platform.store.read.listCas()).length === 0) {
       const { ca } = await bootstrapDemo(platform, { actor: 'system:first-run', baseUrl: config.baseUrl });
       print(`first run: demo CA ${ca.record.id} created in ${platform.dataDir} 首次运行：已创建演示 CA`);
+      demoCa = true;
     }
     const admin = platform.embedded ? await ensureInitialAdmin(platform, 'system:first-run') : undefined;
     if (admin)
       print(
         `first run: operator ${admin.login} (ca-admin) created, password (shown once): ${admin.password} ` +
-          '首次运行：已创建管理员，口令只显示这一次',
+          '首次运行：已创建管理员，口令只显示这一次 — back office 后台 /admin',
+      );
+    // the demo counter only beside the demo CA just made: never on a platform with a real CA
+    const desk = demoCa ? await ensureDemoCounter(platform, 'system:first-run') : undefined;
+    if (desk)
+      print(
+        `first run: demo counter operator ${desk.login} (branch-operator, branch ${desk.branchId}, ` +
+          `${desk.media} demo USB-KEYs in stock), its password (shown once): ${desk.password} ` +
+          '演示网点受理员，口令只显示这一次 — branch counter 网点 /counter',
+      );
+    if (desk)
+      print(
+        '  demo legal person 演示法人: 杭州某某科技有限公司 91330106MA2B3C4D5D (法定代表人 张三): ' +
+          'issue its first certificate at /counter with the agent phone, then log in at /portal by SMS code',
       );
     const server = await buildServer(
       platform,

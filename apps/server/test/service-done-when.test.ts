@@ -107,7 +107,7 @@ describe('issue 5 done-when: npm start, issue through the API, LDAP, OCSP, CRL, 
     expect(
       (
         await api('POST', '/api/v1/operators', {
-          login: 'counter',
+          login: 'teller',
           name: '受理员 某某',
           roles: ['branch-operator'],
           password: counterPassword,
@@ -115,7 +115,7 @@ describe('issue 5 done-when: npm start, issue through the API, LDAP, OCSP, CRL, 
         })
       ).status,
     ).toBe(201);
-    token = (await api('POST', '/api/v1/session/password', { login: 'counter', password: counterPassword }))
+    token = (await api('POST', '/api/v1/session/password', { login: 'teller', password: counterPassword }))
       .json.token as string;
 
     const holder = Sm2PrivateKey.generate();

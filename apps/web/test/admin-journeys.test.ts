@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANGZHOU, NINGBO, type WebHarness, csr, startWebHarness } from './browser-harness.js';
 
 const PASSWORDS = {
-  counter: 'Xihu-Desk-2026',
+  teller: 'Xihu-Desk-2026',
   jian: 'Regulator-2026',
   shen: 'Auditor-Desk-2026',
   wang: 'Review-Desk-2026',
@@ -62,7 +62,7 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
     };
     expect((await api('POST', '/branches', admin, branch)).status).toBe(201);
     for (const operator of [
-      { login: 'counter', name: '受理员 某某', roles: ['branch-operator'], branchId: 'hz-01' },
+      { login: 'teller', name: '受理员 某某', roles: ['branch-operator'], branchId: 'hz-01' },
       { login: 'jian', name: '监管员 简某', roles: ['regulator'] },
       { login: 'shen', name: '审计员 沈某', roles: ['auditor'] },
       { login: 'wang', name: '审核员 王某', roles: ['reviewer'] },
@@ -70,7 +70,7 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
       expect(
         (await api('POST', '/operators', admin, { ...operator, password: PASSWORDS[operator.login] })).status,
       ).toBe(201);
-    const counter = await web.tokenOf('counter', PASSWORDS.counter);
+    const counter = await web.tokenOf('teller', PASSWORDS.teller);
     const issue = async (legalPerson: typeof HANGZHOU) => {
       const issued = await api('POST', '/applications', counter, { csr: csr(legalPerson.name), legalPerson });
       expect(issued.status, JSON.stringify(issued.json)).toBe(201);
@@ -181,7 +181,7 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
     await rows.filter({ hasText: revokedSerial }).waitFor();
     expect(await rows.count()).toBe(1);
     expect(await rows.first().innerText()).toMatch(
-      /operator:counter[\s\S]*certificate\.revoke[\s\S]*注销申请 2026-07/,
+      /operator:teller[\s\S]*certificate\.revoke[\s\S]*注销申请 2026-07/,
     );
     await web.shoot(page, 'admin-audit', true);
     await page.context().close();

@@ -51,11 +51,15 @@ export interface WebHarness {
   readonly browser: Browser;
   /** The first-run `admin` operator's password (printed once by the server). */
   readonly adminPassword: string;
+  /** The first-run demo counter operator `counter`'s password (printed once beside admin's). */
+  readonly counterPassword: string;
+  /** What the server printed on start (the first-run lines among them). */
+  readonly lines: readonly string[];
   /** The temp dir: data directory and the journeys' screenshots. */
   readonly dir: string;
   api(method: string, path: string, token: string | null, body?: unknown): Promise<ApiAnswer>;
   tokenOf(login: string, password: string): Promise<string>;
-  /** A session of the counter operator `counter` of branch `hz-01`, both made on the first call. */
+  /** A session of the seeded demo counter operator `counter` of branch `hz-xihu`. */
   counterToken(): Promise<string>;
   /** A fresh browser context (its own sessionStorage and IndexedDB) on `path`, in the language given. */
   open(path: string, language?: 'zh-CN' | 'en'): Promise<Page>;
@@ -83,6 +87,8 @@ export async function startWebHarness(prefix = 'yz-web-'): Promise<WebHarness> {
   );
   expect(running.web).toBe(true);
   const adminPassword = /password \(shown once\): (\S+)/.exec(lines.join('\n'))![1]!;
+  // the first run seeds the demo branch hz-xihu with its counter operator `counter` (issue 6 "Done when")
+  const counterPassword = /operator counter .*?password \(shown once\): (\S+)/.exec(lines.join('\n'))![1]!;
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
 
   const api = async (method: string, path: string, token: string | null, body?: unknown) => {
@@ -99,33 +105,16 @@ export async function startWebHarness(prefix = 'yz-web-'): Promise<WebHarness> {
   };
   const tokenOf = async (login: string, password: string) =>
     (await api('POST', '/session/password', null, { login, password })).json.token as string;
-  const counterPassword = 'Xihu-Desk-2026';
-  let counterMade: Promise<void> | undefined;
-  const makeCounter = async () => {
-    const admin = await tokenOf('admin', adminPassword);
-    const branch = {
-      id: 'hz-01',
-      name: '西湖区网点',
-      regionCode: '330106',
-      address: '杭州市西湖区某某路 1 号',
-    };
-    expect((await api('POST', '/branches', admin, branch)).status).toBe(201);
-    const operator = { login: 'counter', name: '受理员 某某', roles: ['branch-operator'], branchId: 'hz-01' };
-    expect((await api('POST', '/operators', admin, { ...operator, password: counterPassword })).status).toBe(
-      201,
-    );
-  };
   return {
     running,
     browser,
     adminPassword,
+    counterPassword,
+    lines,
     dir,
     api,
     tokenOf,
-    counterToken: async () => {
-      await (counterMade ??= makeCounter());
-      return tokenOf('counter', counterPassword);
-    },
+    counterToken: async () => tokenOf('counter', counterPassword),
     open: async (path, language = 'zh-CN') => {
       const context = await browser.newContext({ viewport: { width: 1200, height: 760 }, locale: 'zh-CN' });
       const page = await context.newPage();

@@ -16,7 +16,7 @@ import { HANGZHOU, NINGBO, type WebHarness, csr, startWebHarness } from './brows
 const UNKNOWN_USCC = [...'0123456789ABCDEFGHJKLMNPQRTUWXY']
   .map((check) => `91330110MA2H7K8L9${check}`)
   .find((code) => isValidUscc(code))!;
-const PASSWORDS = { counter: 'Xihu-Desk-2026', wang: 'Review-Desk-2026', jian: 'Regulator-2026' };
+const PASSWORDS = { teller: 'Xihu-Desk-2026', wang: 'Review-Desk-2026', jian: 'Regulator-2026' };
 
 describe('issue 6 web platform in a browser (R4, R25, R33)', () => {
   let web: WebHarness;
@@ -40,7 +40,7 @@ describe('issue 6 web platform in a browser (R4, R25, R33)', () => {
     };
     expect((await api('POST', '/branches', admin, branch)).status).toBe(201);
     const operators = [
-      { login: 'counter', name: '受理员 某某', roles: ['branch-operator'], branchId: 'hz-01' },
+      { login: 'teller', name: '受理员 某某', roles: ['branch-operator'], branchId: 'hz-01' },
       { login: 'wang', name: '审核员 王某', roles: ['reviewer'], branchId: 'hz-01' },
       { login: 'jian', name: '监管员 简某', roles: ['regulator'] },
     ] as const;
@@ -48,7 +48,7 @@ describe('issue 6 web platform in a browser (R4, R25, R33)', () => {
       expect(
         (await api('POST', '/operators', admin, { ...operator, password: PASSWORDS[operator.login] })).status,
       ).toBe(201);
-    const counter = await tokenOf('counter', PASSWORDS.counter);
+    const counter = await tokenOf('teller', PASSWORDS.teller);
     const issued = await api('POST', '/applications', counter, {
       csr: csr(HANGZHOU.name),
       legalPerson: HANGZHOU,
@@ -134,7 +134,7 @@ describe('issue 6 web platform in a browser (R4, R25, R33)', () => {
   it('ok/R33 the counter refuses a mistyped USCC in the form, then finds the legal person and its certificate', async () => {
     const page = await open('/counter');
     await page.waitForURL(/\/counter\/login$/);
-    await logIn(page, 'counter', PASSWORDS.counter);
+    await logIn(page, 'teller', PASSWORDS.teller);
     await page.waitForURL(/\/counter$/);
     const lookUps: string[] = [];
     page.on('request', (request) => request.url().includes('/legal-persons/') && lookUps.push(request.url()));

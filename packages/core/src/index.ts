@@ -51,6 +51,7 @@ export * from './application-review.js';
 export * from './registry-sync.js';
 export * from './applicant.js';
 export * from './demo-bootstrap.js';
+export * from './demo-counter.js';
 export * from './publishing-ca.js';
 export * from './status-watch.js';
 export * from './ocsp-responder-certificate.js';

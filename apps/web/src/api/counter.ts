@@ -181,6 +181,13 @@ export const counterApi = {
   signFor: (serials: readonly string[]) => call<Medium[]>('POST', '/media/transfers/receive', { serials }),
   returnMedium: (serial: string, to: 'stock' | 'vendor', reason: string) =>
     call<Medium>('POST', `/media/${encodeURIComponent(serial)}/return`, { to, reason }),
+  /** Staff revocation on the holder's request (R23): the CRL reason and the request's reference. */
+  revoke: (serial: string, reason: string, note: string) =>
+    call<unknown>('POST', `/certificates/${encodeURIComponent(serial)}/revoke`, {
+      reason,
+      requestedBy: 'holder',
+      note,
+    }),
   scrap: (serial: string, reason: string) =>
     call<Medium>('POST', `/media/${encodeURIComponent(serial)}/scrap`, { reason }),
   setThreshold: (branchId: string, model: string, minimum: number) =>

@@ -49,7 +49,14 @@ function CounterBusinessFlow({ businessType }: { readonly businessType: CounterB
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const fail = (error: unknown) => setFailure(asApiError(error));
   const agentBody = agent
-    ? { agent: { name: agent.name, idType: 'resident-id' as const, idNumber: agent.idNumber } }
+    ? {
+        agent: {
+          name: agent.name,
+          idType: 'resident-id' as const,
+          idNumber: agent.idNumber,
+          ...(agent.phone ? { phone: agent.phone } : {}),
+        },
+      }
     : {};
   const submit = (csr: string, change: { name: string; legalRepresentative: string } | null) => {
     if (!person) return;

@@ -48,6 +48,8 @@ export interface Person {
 export interface Agent {
   readonly name: string;
   readonly idNumber: string;
+  /** Registered with the application: the portal's SMS login sends its code there (R34). */
+  readonly phone: string;
 }
 
 /** Business types that take a USB-KEY from this branch's stock. */
@@ -201,7 +203,7 @@ export function DocumentsStep({
       <Space direction="vertical" style={{ width: '100%' }}>
         <Checkbox
           checked={agent === null}
-          onChange={(e) => setAgent(e.target.checked ? null : { name: '', idNumber: '' })}
+          onChange={(e) => setAgent(e.target.checked ? null : { name: '', idNumber: '', phone: '' })}
         >
           {t('new.agentIsRepresentative')}（{person.registry.legalRepresentative}）
         </Checkbox>
@@ -219,6 +221,14 @@ export function DocumentsStep({
               value={agent.idNumber}
               maxLength={18}
               onChange={(e) => setAgent({ ...agent, idNumber: e.target.value.toUpperCase() })}
+            />
+            <Input
+              aria-label={t('new.agentPhone')}
+              placeholder={t('new.agentPhone')}
+              value={agent.phone}
+              maxLength={11}
+              inputMode="numeric"
+              onChange={(e) => setAgent({ ...agent, phone: e.target.value.trim() })}
             />
           </Space>
         )}

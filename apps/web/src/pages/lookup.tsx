@@ -1,6 +1,7 @@
 /**
  * `/counter`: legal-person look-up by USCC (R33): its record, certificates with status and days to
- * expiry, and its business records (GET /api/v1/legal-persons/:uscc/history). A USCC failing the
+ * expiry (a signing certificate revoked from here, counter-revoke.tsx), and its business records
+ * (GET /api/v1/legal-persons/:uscc/history). A USCC failing the
  * GB 32100 check is refused in the form, before any request.
  */
 import { Descriptions, Space, Table, Tag, Typography } from 'antd';
@@ -9,6 +10,7 @@ import { type Application, type Certificate, type LegalPersonHistory, api } from
 import { useI18n } from '../i18n.js';
 import { EmptyState, type Loaded, Show, asApiError } from '../load.js';
 import { UsccForm } from '../uscc-form.js';
+import { CounterRevokeButton } from './counter-revoke.js';
 
 const DAY_MS = 86_400_000;
 const STATUS_COLOURS: Readonly<Record<string, string>> = {
@@ -17,7 +19,7 @@ const STATUS_COLOURS: Readonly<Record<string, string>> = {
   revoked: 'red',
 };
 
-function History({ history }: { readonly history: LegalPersonHistory }) {
+function History({ history, reload }: { readonly history: LegalPersonHistory; readonly reload: () => void }) {
   const { t, term } = useI18n();
   const now = Date.now();
   const person = history.legalPerson;
@@ -57,6 +59,15 @@ function History({ history }: { readonly history: LegalPersonHistory }) {
               key: 'daysLeft',
               align: 'right',
               render: (v: string) => Math.max(0, Math.floor((Date.parse(v) - now) / DAY_MS)),
+            },
+            {
+              title: t('revoke.button'),
+              key: 'revoke',
+              // the signing certificate stands for the pair: revoking it revokes both
+              render: (_, c) =>
+                c.role === 'sign' && c.status !== 'revoked' ? (
+                  <CounterRevokeButton serial={c.serial} done={reload} />
+                ) : null,
             },
           ]}
         />
@@ -111,7 +122,7 @@ export function LookupPage() {
       </div>
       {loaded && (
         <Show loaded={loaded} retry={() => lookUp(uscc)}>
-          {(history) => <History history={history} />}
+          {(history) => <History history={history} reload={() => lookUp(uscc)} />}
         </Show>
       )}
     </>
