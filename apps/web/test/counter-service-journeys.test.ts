@@ -221,7 +221,8 @@ describe('the branch counter: revoke, suspend, resume and unlock in a browser (R
     const challenge = key.challenge();
     const unlock = async () => {
       const page = await logIn('/counter');
-      await page.getByRole('link', { name: '介质解锁' }).click();
+      await page.getByRole('link', { name: '证书服务' }).click();
+      await page.getByText('解锁', { exact: true }).click();
       await page.waitForURL(/\/counter\/unlock$/);
       await page.getByLabel('统一社会信用代码').fill(HANGZHOU.uscc);
       await page.keyboard.press('Enter');

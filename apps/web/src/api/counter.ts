@@ -183,7 +183,7 @@ export const counterApi = {
     call<Medium>('POST', `/media/${encodeURIComponent(serial)}/return`, { to, reason }),
   /** Staff revocation on the holder's request (R23): the CRL reason and the request's reference. */
   revoke: (serial: string, reason: string, note: string) =>
-    call<unknown>('POST', `/certificates/${encodeURIComponent(serial)}/revoke`, {
+    call<Certificate[]>('POST', `/certificates/${encodeURIComponent(serial)}/revoke`, {
       reason,
       requestedBy: 'holder',
       note,
@@ -206,16 +206,14 @@ export const counterApi = {
       '/counter/services',
       body,
     ),
-  changeStatus: (serial: string, input: StatusChangeInput) =>
-    call<Certificate[]>(
-      'POST',
-      `/certificates/${encodeURIComponent(serial)}/${input.step}`,
-      input.step === 'revoke'
-        ? { reason: input.reason, requestedBy: 'holder', note: input.note }
-        : input.note
-          ? { note: input.note }
-          : {},
-    ),
+  changeStatus: (serial: string, input: StatusChangeInput): Promise<Certificate[]> =>
+    input.step === 'revoke'
+      ? counterApi.revoke(serial, input.reason, input.note)
+      : call<Certificate[]>(
+          'POST',
+          `/certificates/${encodeURIComponent(serial)}/${input.step}`,
+          input.note ? { note: input.note } : {},
+        ),
   unlock: (
     serial: string,
     body: { challenge: string; evidence: { kind: string; reference: string }; newUserPin?: string },

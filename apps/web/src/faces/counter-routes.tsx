@@ -1,6 +1,7 @@
 /**
  * The branch counter's pages (网点柜台, issue 6; R33) under `/counter`, each behind an operator
- * session. New pages add a menu entry here and a route below.
+ * session. New pages add a menu entry here and a route below; the header menu has room for about
+ * five, so 证书服务 leads to every business on an issued pair or key (renew … resume, unlock).
  */
 import type { ReactNode } from 'react';
 import { Route } from 'react-router';
@@ -17,7 +18,6 @@ const COUNTER_NAV: readonly NavItem[] = [
   { path: '/counter', label: 'nav.lookup' },
   { path: '/counter/new', label: 'nav.new' },
   { path: '/counter/service/renew', label: 'nav.service' },
-  { path: '/counter/unlock', label: 'nav.unlock' },
   { path: '/counter/identity', label: 'nav.identity' },
   { path: '/counter/materials', label: 'nav.materials' },
 ];

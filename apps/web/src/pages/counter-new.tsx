@@ -193,8 +193,14 @@ export function CounterServicePage() {
       <Radio.Group
         value={businessType}
         optionType="button"
-        onChange={(e) => navigate(`/counter/service/${e.target.value as string}`)}
-        options={[...SERVICES, ...STATUS_STEPS].map((s) => ({ value: s, label: term('businessType', s) }))}
+        onChange={(e) => {
+          const value = e.target.value as string;
+          navigate(value === 'unlock' ? '/counter/unlock' : `/counter/service/${value}`);
+        }}
+        options={[...SERVICES, ...STATUS_STEPS, 'unlock' as const].map((s) => ({
+          value: s,
+          label: term('businessType', s),
+        }))}
         style={{ marginBottom: 16 }}
         className="no-print"
       />
