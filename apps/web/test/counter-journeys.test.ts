@@ -234,7 +234,7 @@ describe('the branch counter in a browser (R33)', () => {
     const page = await web.open('/counter/login');
     await web.logIn(page, 'chen', PASSWORDS.desk);
     await page.waitForURL(/\/counter$/);
-    await page.getByRole('link', { name: '更新/变更/补办' }).click();
+    await page.getByRole('link', { name: '证书服务' }).click();
     await page.getByText('补办', { exact: true }).click();
     await page.waitForURL(/\/counter\/service\/reissue$/);
     await page.getByLabel('统一社会信用代码').fill(HANGZHOU.uscc);

@@ -222,7 +222,7 @@ describe('issue 6 done-when: the seeded accounts carry certificates through new 
     done.new++;
     const second = (await signSerials()).find((c) => c.status === 'valid')!.serial;
 
-    await desk.getByRole('link', { name: '更新/变更/补办' }).click();
+    await desk.getByRole('link', { name: '证书服务' }).click();
     await desk.waitForURL(/\/counter\/service\/renew$/);
     await (
       await counterSteps(desk, null)

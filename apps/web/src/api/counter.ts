@@ -10,6 +10,7 @@ import {
   type LegalPersonHistory,
   call,
 } from '../api.js';
+import type { UnlockAnswer as PortalUnlockAnswer } from './portal.js';
 
 export interface Medium {
   readonly serial: string;
@@ -135,6 +136,28 @@ export interface Receipt {
   readonly paymentMethod: string | null;
 }
 
+/**
+ * The RFC 5280 reasons a holder gives at the counter (a subset of packages/core REVOCATION_REASONS:
+ * cACompromise is the CA's, not a walk-in's).
+ */
+export const REVOCATION_REASONS = [
+  'keyCompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'privilegeWithdrawn',
+  'unspecified',
+] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+
+/** A pair's status change at the counter: staff say who asked (here the holder) and the reference. */
+export type StatusChangeInput =
+  | { readonly step: 'revoke'; readonly reason: RevocationReason; readonly note: string }
+  | { readonly step: 'suspend' | 'resume'; readonly note?: string };
+
+/** The unlock answer (shared with the portal) and what it charged. */
+export type UnlockAnswer = PortalUnlockAnswer & { readonly charge: Charge };
+
 const query = (params: Readonly<Record<string, string | undefined>>): string => {
   const entries = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined);
   return entries.length === 0 ? '' : `?${new URLSearchParams(entries).toString()}`;
@@ -160,7 +183,7 @@ export const counterApi = {
     call<Medium>('POST', `/media/${encodeURIComponent(serial)}/return`, { to, reason }),
   /** Staff revocation on the holder's request (R23): the CRL reason and the request's reference. */
   revoke: (serial: string, reason: string, note: string) =>
-    call<unknown>('POST', `/certificates/${encodeURIComponent(serial)}/revoke`, {
+    call<Certificate[]>('POST', `/certificates/${encodeURIComponent(serial)}/revoke`, {
       reason,
       requestedBy: 'holder',
       note,
@@ -183,6 +206,18 @@ export const counterApi = {
       '/counter/services',
       body,
     ),
+  changeStatus: (serial: string, input: StatusChangeInput): Promise<Certificate[]> =>
+    input.step === 'revoke'
+      ? counterApi.revoke(serial, input.reason, input.note)
+      : call<Certificate[]>(
+          'POST',
+          `/certificates/${encodeURIComponent(serial)}/${input.step}`,
+          input.note ? { note: input.note } : {},
+        ),
+  unlock: (
+    serial: string,
+    body: { challenge: string; evidence: { kind: string; reference: string }; newUserPin?: string },
+  ) => call<UnlockAnswer>('POST', `/media/${encodeURIComponent(serial)}/unlock`, body),
   receipt: (applicationId: string) =>
     call<Receipt>('GET', `/counter/receipts/${encodeURIComponent(applicationId)}`),
 };

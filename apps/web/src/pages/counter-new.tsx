@@ -1,5 +1,5 @@
 /**
- * `/counter/new` 柜台新办 and `/counter/service/:type` 柜台更新/变更/补办 — the counter's walk-in
+ * `/counter/new` 柜台新办 and `/counter/service/:type` 柜台更新/变更/补办 (撤销/暂停/恢复: counter-status.tsx) — the counter's walk-in
  * business on a USB-KEY (R33; R18–R21, R26, R14, R17), in four steps (counter-steps.tsx): the legal
  * person (USCC with its GB 32100 check, or by name) with its registry data and history, and to
  * replace a pair its certificate; the documents of the business type's checklist as scans (the
@@ -15,9 +15,11 @@ import type { ApiError } from '../api.js';
 import { type CounterMaterial, counterApi } from '../api/counter.js';
 import { type MessageKey, useI18n } from '../i18n.js';
 import { ErrorState, asApiError } from '../load.js';
+import { CounterStatusFlow, STATUS_STEPS } from './counter-status.js';
 import {
   type Agent,
   type CounterBusiness,
+  type CounterStatusStep,
   DocumentsStep,
   FeeStep,
   IssueStep,
@@ -179,22 +181,35 @@ export function CounterNewPage() {
 export function CounterServicePage() {
   const { t, term } = useI18n();
   const navigate = useNavigate();
-  const type = useParams().type;
-  const businessType = (SERVICES as readonly string[]).includes(type ?? '')
-    ? (type as CounterBusiness)
-    : 'renew';
+  const type = useParams().type ?? '';
+  const status = (STATUS_STEPS as readonly string[]).includes(type) ? (type as CounterStatusStep) : null;
+  const businessType =
+    status ?? ((SERVICES as readonly string[]).includes(type) ? (type as CounterBusiness) : 'renew');
   return (
     <>
-      <Typography.Title level={2}>{t('service.title')}</Typography.Title>
+      <Typography.Title level={2} className="no-print">
+        {t('service.title')}
+      </Typography.Title>
       <Radio.Group
         value={businessType}
         optionType="button"
-        onChange={(e) => navigate(`/counter/service/${e.target.value as string}`)}
-        options={SERVICES.map((s) => ({ value: s, label: term('businessType', s) }))}
+        onChange={(e) => {
+          const value = e.target.value as string;
+          navigate(value === 'unlock' ? '/counter/unlock' : `/counter/service/${value}`);
+        }}
+        options={[...SERVICES, ...STATUS_STEPS, 'unlock' as const].map((s) => ({
+          value: s,
+          label: term('businessType', s),
+        }))}
         style={{ marginBottom: 16 }}
+        className="no-print"
       />
       {/* a new flow for each business type: nothing carries over from another */}
-      <CounterBusinessFlow key={businessType} businessType={businessType} />
+      {status ? (
+        <CounterStatusFlow key={status} step={status} />
+      ) : (
+        <CounterBusinessFlow key={businessType} businessType={businessType as CounterBusiness} />
+      )}
     </>
   );
 }

@@ -12,7 +12,7 @@ import { type MessageKey, useI18n } from '../i18n.js';
 import { Show, useLoad } from '../load.js';
 
 /** Only the form on paper: no header, no buttons, black on white. */
-const PRINT_CSS = `
+export const PRINT_CSS = `
 @media print {
   .ant-layout-header, .no-print { display: none !important; }
   .ant-layout, .ant-layout-content { background: #fff !important; padding: 0 !important; }
@@ -21,7 +21,7 @@ const PRINT_CSS = `
 .receipt { max-width: 760px; margin: 0 auto; padding: 32px; background: #fff; border: 1px solid #d9d9d9; }
 `;
 
-function yuan(fen: number): string {
+export function yuan(fen: number): string {
   return (fen / 100).toFixed(2);
 }
 

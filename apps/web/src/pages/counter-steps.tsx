@@ -7,7 +7,7 @@
  * business type and hands its answer up; the page sends the request.
  */
 import { Alert, Button, Card, Checkbox, Descriptions, Form, Input, Radio, Space, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { type Certificate, type LegalPersonHistory, currentSession } from '../api.js';
 import {
@@ -23,6 +23,10 @@ import { asApiError } from '../load.js';
 import { UsccForm } from '../uscc-form.js';
 
 export type CounterBusiness = 'new' | 'renew' | 'change' | 'reissue';
+/** Status changes of a pair at the counter (撤销 revoke, 暂停 suspend, 恢复 resume; R23). */
+export type CounterStatusStep = 'revoke' | 'suspend' | 'resume';
+/** Every counter business the look-up and checklist steps serve. */
+export type CounterWalkIn = CounterBusiness | CounterStatusStep | 'unlock';
 
 const PAYMENT_METHODS = ['cash', 'bank-card', 'wechat', 'alipay', 'transfer'] as const;
 
@@ -51,20 +55,32 @@ export interface Agent {
 /** Business types that take a USB-KEY from this branch's stock. */
 export const TAKES_MEDIUM: readonly CounterBusiness[] = ['new', 'reissue'];
 
+/** The pairs a business acts on: resume a suspended one, suspend a valid one, else any unrevoked. */
+function actsOn(businessType: CounterWalkIn, c: Certificate): boolean {
+  if (c.role !== 'sign') return false;
+  if (businessType === 'resume') return c.status === 'suspended';
+  if (businessType === 'suspend') return c.status === 'valid';
+  return c.status !== 'revoked';
+}
+
 export function LookupStep({
   businessType,
   person,
   certificate,
   onFound,
   onCertificate,
+  picker,
   fail,
   next,
 }: {
-  readonly businessType: CounterBusiness;
+  readonly businessType: CounterWalkIn;
   readonly person: Person | null;
+  /** The picked certificate serial (or, with a `picker`, whatever it picked). */
   readonly certificate: string | null;
   readonly onFound: (person: Person) => void;
   readonly onCertificate: (serial: string) => void;
+  /** Shown in place of the certificate choice (the unlock page picks a medium). */
+  readonly picker?: ReactNode;
   readonly fail: (error: unknown) => void;
   readonly next: () => void;
 }) {
@@ -78,9 +94,7 @@ export function LookupStep({
     });
     onFound({ registry, history });
   };
-  const replaceable = (person?.history?.certificates ?? []).filter(
-    (c: Certificate) => c.role === 'sign' && c.status !== 'revoked',
-  );
+  const replaceable = (person?.history?.certificates ?? []).filter((c) => actsOn(businessType, c));
   const ready =
     person !== null && (businessType === 'new' ? person.registry.status === 'active' : certificate !== null);
   return (
@@ -126,7 +140,8 @@ export function LookupStep({
                 })
               : t('new.noHistory')}
           </Typography.Paragraph>
-          {businessType !== 'new' && (
+          {picker}
+          {businessType !== 'new' && !picker && (
             <Space direction="vertical" style={{ marginBottom: 12 }}>
               <Typography.Text strong>{t('service.pick')}</Typography.Text>
               <Radio.Group
@@ -161,7 +176,8 @@ export function DocumentsStep({
   back,
   next,
 }: {
-  readonly businessType: CounterBusiness;
+  /** Whose checklist (GET /counter/checklists) to show. */
+  readonly businessType: CounterBusiness | 'revoke' | 'unlock';
   readonly person: Person;
   readonly agent: Agent | null;
   readonly setAgent: (agent: Agent | null) => void;
