@@ -87,6 +87,13 @@ export const PAGE_CATALOGUE: readonly CataloguePage[] = [
   { path: '/admin/audit', face: 'admin', login: 'admin', ready: 'main h2', actions: [LANGUAGE] },
   { path: '/admin/branches', face: 'admin', login: 'admin', ready: 'main h2', actions: [LANGUAGE] },
   { path: '/admin/catalogue', face: 'admin', login: 'admin', ready: 'main h2', actions: [LANGUAGE] },
+  {
+    path: '/admin/operators',
+    face: 'admin',
+    login: 'admin',
+    ready: '.ant-table-row',
+    actions: ['role=button[name=/新建操作员/]', LANGUAGE],
+  },
   { path: '/portal/login', face: 'portal', login: null, ready: 'h1', actions: [LANGUAGE] },
   {
     path: '/portal/sms-login',

@@ -49,3 +49,37 @@ export function RequiredItem({
     </Form.Item>
   );
 }
+
+/**
+ * A required choice among check boxes (e.g. an operator's roles). Checked by a validator rather
+ * than `required`: antd puts `aria-required` on the field's control for `required`, and on a
+ * `Checkbox.Group` that is a plain `<div>`, where the attribute is not allowed (axe
+ * `aria-allowed-attr`, critical); the label still says the field must be filled.
+ */
+export function RequiredChoices({
+  name,
+  label,
+  children,
+}: {
+  readonly name: string;
+  readonly label: string;
+  readonly children: ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <Form.Item
+      name={name}
+      label={label}
+      rules={[
+        {
+          validator: (_, value: unknown) =>
+            Array.isArray(value) && value.length > 0
+              ? Promise.resolve()
+              : Promise.reject(new Error(t('form.required'))),
+        },
+      ]}
+    >
+      {children}
+    </Form.Item>
+  );
+}

@@ -23,7 +23,7 @@ import { useState } from 'react';
 import { type Operator, adminApi } from '../api/admin.js';
 import { currentSession } from '../api.js';
 import { useI18n } from '../i18n.js';
-import { RequiredItem, useAction } from './admin-form.js';
+import { RequiredChoices, RequiredItem, useAction } from './admin-form.js';
 import { WorkBadgeCell } from './admin-work-badge.js';
 import { Show, useLoad } from '../load.js';
 
@@ -115,9 +115,9 @@ export function OperatorsPage() {
                         <Input.Password autoComplete="new-password" />
                       </Form.Item>
                     </Space>
-                    <RequiredItem name="roles" label={t('operator.roles')}>
+                    <RequiredChoices name="roles" label={t('operator.roles')}>
                       <Checkbox.Group options={roleOptions} />
-                    </RequiredItem>
+                    </RequiredChoices>
                     <Button type="primary" htmlType="submit">
                       {t('operator.create')}
                     </Button>
@@ -241,9 +241,9 @@ export function OperatorsPage() {
                   <Form.Item name="branchId" label={t('operator.branch')}>
                     <Select allowClear options={branchOptions} />
                   </Form.Item>
-                  <RequiredItem name="roles" label={t('operator.roles')}>
+                  <RequiredChoices name="roles" label={t('operator.roles')}>
                     <Checkbox.Group options={roleOptions} />
-                  </RequiredItem>
+                  </RequiredChoices>
                 </Form>
               </Modal>
             </>
