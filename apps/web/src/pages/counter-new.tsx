@@ -8,24 +8,19 @@
  * signing key). The server issues, charges and personalises in one transaction; then the
  * printable acceptance form.
  */
-import { Radio, Steps, Typography } from 'antd';
+import { Radio, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import type { ApiError } from '../api.js';
-import { type CounterMaterial, counterApi } from '../api/counter.js';
+import { counterApi } from '../api/counter.js';
 import { type MessageKey, useI18n } from '../i18n.js';
-import { ErrorState, asApiError } from '../load.js';
 import { CounterStatusFlow, STATUS_STEPS } from './counter-status.js';
+import { WalkInOpening, useWalkIn } from './counter-walk-in.js';
 import {
-  type Agent,
   type CounterBusiness,
   type CounterStatusStep,
-  DocumentsStep,
   FeeStep,
   IssueStep,
-  LookupStep,
   type Outcome,
-  type Person,
 } from './counter-steps.js';
 
 const STEPS: readonly MessageKey[] = [
@@ -37,17 +32,11 @@ const STEPS: readonly MessageKey[] = [
 const SERVICES = ['renew', 'change', 'reissue'] as const;
 
 function CounterBusinessFlow({ businessType }: { readonly businessType: CounterBusiness }) {
-  const { t } = useI18n();
-  const [step, setStep] = useState(0);
-  const [person, setPerson] = useState<Person | null>(null);
-  const [certificate, setCertificate] = useState<string | null>(null);
-  const [agent, setAgent] = useState<Agent | null>(null);
-  const [materials, setMaterials] = useState<Record<string, CounterMaterial>>({});
+  const walkIn = useWalkIn();
+  const { step, setStep, person, picked: certificate, agent, materials, fail, setFailure } = walkIn;
   const [payment, setPayment] = useState<string>('cash');
   const [medium, setMedium] = useState<string | null>(null);
-  const [failure, setFailure] = useState<ApiError | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const fail = (error: unknown) => setFailure(asApiError(error));
   const agentBody = agent
     ? {
         agent: {
@@ -118,36 +107,7 @@ function CounterBusinessFlow({ businessType }: { readonly businessType: CounterB
   };
   return (
     <>
-      <Steps current={step} items={STEPS.map((key) => ({ title: t(key) }))} style={{ marginBottom: 24 }} />
-      {failure && <ErrorState error={failure} />}
-      {step === 0 && (
-        <LookupStep
-          businessType={businessType}
-          person={person}
-          certificate={certificate}
-          onFound={(found) => {
-            setFailure(null);
-            setPerson(found);
-            setCertificate(null);
-          }}
-          onCertificate={setCertificate}
-          fail={fail}
-          next={() => setStep(1)}
-        />
-      )}
-      {step === 1 && person && (
-        <DocumentsStep
-          businessType={businessType}
-          person={person}
-          agent={agent}
-          setAgent={setAgent}
-          materials={materials}
-          setMaterials={setMaterials}
-          fail={fail}
-          back={() => setStep(0)}
-          next={() => setStep(2)}
-        />
-      )}
+      <WalkInOpening walkIn={walkIn} steps={STEPS} businessType={businessType} documentsType={businessType} />
       {step === 2 && person && (
         <FeeStep
           businessType={businessType}

@@ -6,9 +6,9 @@
  * note); the reason (RFC 5280, in plain words) and the reference; a confirmation dialog (a
  * revocation is irreversible); then a printable record of what was done.
  */
-import { Alert, Button, Card, Descriptions, Form, Input, Modal, Radio, Space, Steps, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, Modal, Radio, Space, Typography } from 'antd';
 import { useState } from 'react';
-import { type ApiError, type Certificate, currentSession } from '../api.js';
+import { type Certificate, currentSession } from '../api.js';
 import {
   type CounterMaterial,
   REVOCATION_REASONS,
@@ -16,15 +16,9 @@ import {
   counterApi,
 } from '../api/counter.js';
 import { type MessageKey, useI18n } from '../i18n.js';
-import { ErrorState, asApiError } from '../load.js';
 import { PRINT_CSS } from './counter-receipt.js';
-import {
-  type Agent,
-  type CounterStatusStep,
-  DocumentsStep,
-  LookupStep,
-  type Person,
-} from './counter-steps.js';
+import { WalkInOpening, useWalkIn } from './counter-walk-in.js';
+import { type Agent, type CounterStatusStep, type Person } from './counter-steps.js';
 
 export const STATUS_STEPS: readonly CounterStatusStep[] = ['revoke', 'suspend', 'resume'];
 const STEPS: readonly MessageKey[] = ['new.step.lookup', 'new.step.documents', 'status.step'];
@@ -190,15 +184,10 @@ function deskNote(agent: Agent | null, materials: Record<string, CounterMaterial
 /** The status-change flow; `/counter/service/:type` (counter-new.tsx) picks it for these types. */
 export function CounterStatusFlow({ step: businessType }: { readonly step: CounterStatusStep }) {
   const { t, term, language } = useI18n();
-  const [step, setStep] = useState(0);
-  const [person, setPerson] = useState<Person | null>(null);
-  const [certificate, setCertificate] = useState<string | null>(null);
-  const [agent, setAgent] = useState<Agent | null>(null);
-  const [materials, setMaterials] = useState<Record<string, CounterMaterial>>({});
-  const [failure, setFailure] = useState<ApiError | null>(null);
+  const walkIn = useWalkIn();
+  const { step, setStep, person, picked: certificate, agent, materials, fail } = walkIn;
   const [done, setDone] = useState<Done | null>(null);
   const [checked, setChecked] = useState<readonly string[]>([]);
-  const fail = (error: unknown) => setFailure(asApiError(error));
   const onDone = (result: Done) => {
     setDone(result);
     counterApi.checklists().then((lists) => {
@@ -231,37 +220,8 @@ export function CounterStatusFlow({ step: businessType }: { readonly step: Count
     );
   return (
     <>
-      <Steps current={step} items={STEPS.map((key) => ({ title: t(key) }))} style={{ marginBottom: 24 }} />
-      {failure && <ErrorState error={failure} />}
-      {step === 0 && (
-        <LookupStep
-          businessType={businessType}
-          person={person}
-          certificate={certificate}
-          onFound={(found) => {
-            setFailure(null);
-            setPerson(found);
-            setCertificate(null);
-          }}
-          onCertificate={setCertificate}
-          fail={fail}
-          next={() => setStep(1)}
-        />
-      )}
-      {step === 1 && person && (
-        // suspend and resume are asked for with the same documents as a revocation (R23)
-        <DocumentsStep
-          businessType="revoke"
-          person={person}
-          agent={agent}
-          setAgent={setAgent}
-          materials={materials}
-          setMaterials={setMaterials}
-          fail={fail}
-          back={() => setStep(0)}
-          next={() => setStep(2)}
-        />
-      )}
+      {/* suspend and resume are asked for with the same documents as a revocation (R23) */}
+      <WalkInOpening walkIn={walkIn} steps={STEPS} businessType={businessType} documentsType="revoke" />
       {step === 2 && person && certificate && (
         <ChangeStep
           step={businessType}

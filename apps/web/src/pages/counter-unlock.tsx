@@ -8,14 +8,13 @@
  * to write with SKF_UnblockPIN; refusals (a challenge answered already, rate limits) in words
  * with their code.
  */
-import { Alert, Button, Card, Descriptions, Form, Input, Radio, Space, Steps, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, Radio, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import type { ApiError } from '../api.js';
 import { type CounterMaterial, type Medium, type UnlockAnswer, counterApi } from '../api/counter.js';
 import { type MessageKey, useI18n } from '../i18n.js';
-import { ErrorState, asApiError } from '../load.js';
-import { type Agent, DocumentsStep, LookupStep, type Person } from './counter-steps.js';
+import type { Agent, Person } from './counter-steps.js';
+import { WalkInOpening, useWalkIn } from './counter-walk-in.js';
 
 const STEPS: readonly MessageKey[] = ['new.step.lookup', 'new.step.documents', 'unlock.submit'];
 const CHALLENGE = /^\s*([0-9A-Fa-f]{16}|[0-9A-Fa-f]{32})\s*$/;
@@ -149,52 +148,33 @@ function evidenceOf(person: Person, agent: Agent | null, materials: Record<strin
 
 export function CounterUnlockPage() {
   const { t } = useI18n();
-  const [step, setStep] = useState(0);
-  const [person, setPerson] = useState<Person | null>(null);
-  const [medium, setMedium] = useState<string | null>(null);
-  const [agent, setAgent] = useState<Agent | null>(null);
-  const [materials, setMaterials] = useState<Record<string, CounterMaterial>>({});
-  const [failure, setFailure] = useState<ApiError | null>(null);
+  const walkIn = useWalkIn();
+  const {
+    step,
+    setStep,
+    person,
+    picked: medium,
+    setPicked: setMedium,
+    agent,
+    materials,
+    fail,
+    setFailure,
+  } = walkIn;
   const [answer, setAnswer] = useState<UnlockAnswer | null>(null);
-  const fail = (error: unknown) => setFailure(asApiError(error));
   return (
     <>
       <Typography.Title level={2}>{t('unlock.title')}</Typography.Title>
-      <Steps current={step} items={STEPS.map((key) => ({ title: t(key) }))} style={{ marginBottom: 24 }} />
-      {failure && <ErrorState error={failure} />}
-      {step === 0 && (
-        <LookupStep
-          businessType="unlock"
-          person={person}
-          certificate={medium}
-          onFound={(found) => {
-            setFailure(null);
-            setPerson(found);
-            setMedium(null);
-          }}
-          onCertificate={setMedium}
-          picker={
-            person && (
-              <MediumPicker uscc={person.registry.uscc} medium={medium} setMedium={setMedium} fail={fail} />
-            )
-          }
-          fail={fail}
-          next={() => setStep(1)}
-        />
-      )}
-      {step === 1 && person && (
-        <DocumentsStep
-          businessType="unlock"
-          person={person}
-          agent={agent}
-          setAgent={setAgent}
-          materials={materials}
-          setMaterials={setMaterials}
-          fail={fail}
-          back={() => setStep(0)}
-          next={() => setStep(2)}
-        />
-      )}
+      <WalkInOpening
+        walkIn={walkIn}
+        steps={STEPS}
+        businessType="unlock"
+        documentsType="unlock"
+        picker={
+          person && (
+            <MediumPicker uscc={person.registry.uscc} medium={medium} setMedium={setMedium} fail={fail} />
+          )
+        }
+      />
       {step === 2 && person && medium && !answer && (
         <ChallengeStep
           medium={medium}
