@@ -80,6 +80,8 @@ interface FocusStop {
   readonly inView: boolean;
 }
 
+const AGENT = { name: '王五', idType: 'resident-id', idNumber: '330106199003070022', phone: '13800138000' };
+
 describe('issue 6 accessibility of every catalogued page (R30)', () => {
   let web: WebHarness;
   const sessions = new Map<CatalogueLogin, string>();
@@ -99,8 +101,30 @@ describe('issue 6 accessibility of every catalogued page (R30)', () => {
     const issued = await web.api('POST', '/applications', counter, {
       csr: csr(HANGZHOU.name),
       legalPerson: HANGZHOU,
+      agent: AGENT,
     });
     expect(issued.status, JSON.stringify(issued.json)).toBe(201);
+    // the agent's portal session: SMS code from the simulator's outbox, as the portal's page does
+    const sent = await web.api('POST', '/portal/sms-code', null, { uscc: HANGZHOU.uscc, phone: AGENT.phone });
+    expect(sent.status, JSON.stringify(sent.json)).toBe(202);
+    const outbox = (await web.api('GET', `/dev/sms-outbox?phone=${AGENT.phone}`, null)).json as unknown as {
+      text: string;
+    }[];
+    const code = /(\d{6})/.exec(outbox[0]!.text)![1]!;
+    const grant = await web.api('POST', '/portal/session/sms', null, {
+      uscc: HANGZHOU.uscc,
+      phone: AGENT.phone,
+      code,
+    });
+    expect(grant.status, JSON.stringify(grant.json)).toBe(200);
+    // what the SMS login page keeps: the session and who the agent is
+    sessions.set(
+      'agent',
+      JSON.stringify({
+        'yizheng.session': JSON.stringify(grant.json),
+        'yizheng.portal.agent': JSON.stringify(grant.json.agent),
+      }),
+    );
     const waiting = await web.api('POST', '/applications', counter, {
       csr: csr(NINGBO.name),
       legalPerson: NINGBO,

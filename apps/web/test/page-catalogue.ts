@@ -9,6 +9,9 @@ import type { Page } from 'playwright-core';
 /** The operator accounts the catalogue's pages log in with; the test creates them through the API. */
 export const CATALOGUE_ACCOUNTS = {
   admin: null, // the first-run administrator, whose password the server prints once
+  // the legal person's agent, logged in by SMS code through the API (the portal's SMS login page
+  // itself is catalogued without a session); its session is handed to the page
+  agent: null,
   reviewer: {
     login: 'a11y-reviewer',
     name: '审核员 无障碍',
@@ -95,6 +98,12 @@ export const PAGE_CATALOGUE: readonly CataloguePage[] = [
     actions: ['role=button[name=/新建操作员/]', LANGUAGE],
   },
   { path: '/portal/login', face: 'portal', login: null, ready: 'h1', actions: [LANGUAGE] },
+  { path: '/portal', face: 'portal', login: 'agent', ready: '.ant-table-row', actions: [LANGUAGE] },
+  { path: '/portal/apply', face: 'portal', login: 'agent', ready: 'main h2', actions: [LANGUAGE] },
+  { path: '/portal/unlock', face: 'portal', login: 'agent', ready: 'main h2', actions: [LANGUAGE] },
+  { path: '/portal/payments', face: 'portal', login: 'agent', ready: 'main h2', actions: [LANGUAGE] },
+  { path: '/portal/history', face: 'portal', login: 'agent', ready: 'main h2', actions: [LANGUAGE] },
+  { path: '/portal/messages', face: 'portal', login: 'agent', ready: 'main h2', actions: [LANGUAGE] },
   {
     path: '/portal/sms-login',
     face: 'portal',

@@ -44,6 +44,7 @@ function Certificates({ overview }: { readonly overview: PortalOverview }) {
         <EmptyState />
       ) : (
         <Table<PortalCertificate>
+          aria-label={t('portal.home.certificates')}
           rowKey="serial"
           size="small"
           pagination={false}

@@ -56,6 +56,7 @@ export function PortalPaymentsPage() {
             <EmptyState />
           ) : (
             <Table<Charge>
+              aria-label={t('portal.payments.title')}
               rowKey="id"
               size="small"
               pagination={false}

@@ -22,6 +22,7 @@ export function PortalHistoryPage() {
             <EmptyState />
           ) : (
             <Table<Application>
+              aria-label={t('portal.history.title')}
               rowKey="id"
               size="small"
               dataSource={[...history.applications].reverse()}
