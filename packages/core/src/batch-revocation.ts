@@ -12,6 +12,7 @@ import { appendAudit } from './audit.js';
 import type { CaContext } from './ca.js';
 import { type CoreErrorCode, isCoreError } from './errors.js';
 import type { LegalPersonRecord, RevocationReason } from './model.js';
+import type { RevocationAttribution } from './ports/store.js';
 import { changePairStatus } from './revocation.js';
 
 /** One line of a registry notice. */
@@ -76,7 +77,12 @@ export function parseNotice(text: string): {
 export async function revokeFromNotice(
   context: CaContext,
   entries: readonly NoticeEntry[],
-  options: { actor: string; onProgress?: (done: number, total: number) => void },
+  options: {
+    actor: string;
+    onProgress?: (done: number, total: number) => void;
+    /** Who revoked, for the statistics (R25): the caller's channel and branch (if an operator's). */
+    attribution?: RevocationAttribution;
+  },
 ): Promise<NoticeResult[]> {
   const results: NoticeResult[] = [];
   for (const entry of entries) {
@@ -101,6 +107,7 @@ export async function revokeFromNotice(
             actor: options.actor,
             now,
             note: entry.note ?? `registry notice: ${entry.event}`,
+            ...(options.attribution ? { attribution: options.attribution } : {}),
           });
         await appendAudit(tx, {
           at: now,

@@ -13,9 +13,9 @@ import { randomUUID } from 'node:crypto';
 import { CRL_REASONS } from '@yizheng/pki';
 import { appendAudit } from './audit.js';
 import type { CaContext } from './ca.js';
-import type { StoreTx } from './ports/store.js';
+import type { RevocationAttribution, StoreTx } from './ports/store.js';
 import { CoreError } from './errors.js';
-import type { CertificateRecord, CertificateStatus, RevocationReason } from './model.js';
+import type { CertificateRecord, CertificateStatus, Channel, RevocationReason } from './model.js';
 
 /** Revocation reasons an operator may give (certificateHold is what `suspend` writes). */
 export const REVOCATION_REASONS: readonly RevocationReason[] = CRL_REASONS.filter(
@@ -32,6 +32,10 @@ export interface StatusChange {
   readonly reason?: RevocationReason;
   /** Why, in words (judicial notice number, holder's request …): audited. */
   readonly note?: string;
+  /** The branch 网点 of the operator who acts at the counter (statistics by branch, R25). */
+  readonly branchId?: string | null;
+  /** The channel 渠道 of the request (statistics by channel, R25). */
+  readonly channel?: Channel;
 }
 
 export type Step = 'revoke' | 'suspend' | 'resume';
@@ -73,6 +77,8 @@ export async function changePairStatus(
     readonly actor: string;
     readonly note?: string;
     readonly now: Date;
+    /** Who revoked, recorded with a revocation for the statistics (R25); not recorded if absent. */
+    readonly attribution?: RevocationAttribution;
   },
 ): Promise<CertificateRecord[]> {
   const rule = RULES[step];
@@ -83,7 +89,10 @@ export async function changePairStatus(
   const changed: CertificateRecord[] = [];
   for (const cert of pair) {
     const revokedAt = rule.to === 'valid' ? null : change.now;
-    await tx.setCertificateStatus(cert.caId, cert.serial, rule.to, revokedAt, change.reason);
+    // only a revocation is attributed; suspending or resuming clears what a revocation would record
+    const attribution =
+      rule.to === 'revoked' && change.attribution ? change.attribution : { branchId: null, channel: null };
+    await tx.setCertificateStatus(cert.caId, cert.serial, rule.to, revokedAt, change.reason, attribution);
     await appendAudit(tx, {
       at: change.now,
       actor: change.actor,
@@ -121,6 +130,7 @@ async function change(context: CaContext, step: Step, request: StatusChange): Pr
       actor: request.actor,
       now: context.clock.now(),
       ...(request.note ? { note: request.note } : {}),
+      attribution: { branchId: request.branchId ?? null, channel: request.channel ?? null },
     }),
   );
 }

@@ -36,6 +36,7 @@ describe.each(STORE_KINDS)('back-office statistics on %s', (kind) => {
   // 2026-03-02 is a Monday; 08:00 local (UTC+8) is 00:00 UTC
   const clock = new FixedClock('2026-03-02T02:00:00Z');
   const issued: IssuedPair[] = [];
+  let renewed: IssuedPair;
 
   async function issue(n: number, at: string, actor: string, channel: 'counter' | 'online') {
     clock.set(at);
@@ -103,14 +104,26 @@ describe.each(STORE_KINDS)('back-office statistics on %s', (kind) => {
       serial: c.sign.serial,
       actor: 'operator:yinzhou',
       reason: 'cessationOfOperation',
+      // at the 鄞州 counter, as the API passes an operator's branch and channel
+      branchId: 'nb-yinzhou',
+      channel: 'counter',
     });
     const d = issued[2]!;
     clock.set(new Date(d.sign.notAfter.getTime() - 20 * DAY));
-    await renewPair(context, {
+    renewed = await renewPair(context, {
       serial: d.sign.serial,
       request: csr(),
       channel: 'online',
       actor: 'legal-person:x',
+    });
+    // the legal person then revokes the renewed pair online (no branch)
+    clock.set(new Date(renewed.sign.createdAt.getTime() + DAY));
+    await revokeCertificate(context, {
+      serial: renewed.sign.serial,
+      actor: 'legal-person:x',
+      reason: 'cessationOfOperation',
+      channel: 'online',
+      branchId: null,
     });
   });
   afterAll(async () => t?.dispose());
@@ -178,6 +191,26 @@ describe.each(STORE_KINDS)('back-office statistics on %s', (kind) => {
     const profile = byProfile.rows.find((r) => r.businessType === 'new')!.group;
     expect(profile).not.toBe('');
     expect(of(byProfile.rows, profile, 'new')).toBe(4);
+  });
+
+  it('ok/revocations by branch, channel and profile: who revoked, the issuing profile', async () => {
+    const range = { from: '2026-03-01', to: '2027-12-31', granularity: 'month' as const };
+    const revokes = async (groupBy: 'branch' | 'channel' | 'profile') => {
+      const stats = await operationStatistics(t.store, { ...range, groupBy });
+      const counts: Record<string, number> = {};
+      for (const r of stats.rows.filter((row) => row.businessType === 'revoke'))
+        counts[r.group] = (counts[r.group] ?? 0) + r.count;
+      return counts;
+    };
+    // the 鄞州 counter revocation and the online one; change and reissue count as themselves
+    expect(await revokes('branch')).toEqual({ 'nb-yinzhou': 1, '': 1 });
+    expect(await revokes('channel')).toEqual({ counter: 1, online: 1 });
+    // both pairs were issued under the profile every issuance here used
+    const issuedUnder = (await operationStatistics(t.store, { ...range, groupBy: 'profile' })).rows.find(
+      (r) => r.businessType === 'new',
+    )!.group;
+    expect(issuedUnder).not.toBe('');
+    expect(await revokes('profile')).toEqual({ [issuedUnder]: 2 });
   });
 
   it.each([

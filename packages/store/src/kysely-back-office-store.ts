@@ -30,6 +30,14 @@ const DIMENSION_COLUMNS: Record<OperationDimension, RawBuilder<unknown>> = {
   profile: sql`profile_id`,
 };
 
+/** The column each dimension groups revocations by (`c` certificates, `a` the issuing application). */
+const REVOCATION_DIMENSION_COLUMNS: Record<OperationDimension, RawBuilder<unknown>> = {
+  businessType: sql`'revoke'`,
+  branch: sql`c.revoked_branch_id`,
+  channel: sql`c.revoked_channel`,
+  profile: sql`a.profile_id`,
+};
+
 /** A LIKE pattern matching `text` anywhere, literally (`\` escapes % and _). */
 function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -61,14 +69,18 @@ export class KyselyBackOfficeStoreTx extends KyselyDirectoryStoreTx implements B
       group by 1, 2, 3`.execute(this.db);
     // A change or reissue revokes the pair it replaces in the same transaction, so its successor
     // was made at the very moment of the revocation: those are counted as the change or reissue.
-    const revocations = await sql<{ day: number; n: number | string }>`
-      select ${this.dayOf(sql`c.revoked_at`, query.utcOffsetMinutes)} as day, count(*) as n
+    // Grouped like applications: by who revoked (0016) or the issuing application's profile.
+    const revocationGroup = REVOCATION_DIMENSION_COLUMNS[query.dimension];
+    const revocations = await sql<{ day: number; grp: string | null; n: number | string }>`
+      select ${this.dayOf(sql`c.revoked_at`, query.utcOffsetMinutes)} as day, ${revocationGroup} as grp,
+        count(*) as n
       from certificates c
+      ${query.dimension === 'profile' ? sql`left join applications a on a.id = c.application_id` : sql``}
       where c.role = 'sign' and c.revoked_at >= ${from} and c.revoked_at < ${to} and c.status = 'revoked'
         and not exists (
           select 1 from certificates s where s.predecessor_pair_id = c.pair_id and s.created_at = c.revoked_at
         )
-      group by 1`.execute(this.db);
+      group by 1, 2`.execute(this.db);
     return [
       ...applications.rows.map((row) => ({
         day: Number(row.day),
@@ -79,7 +91,7 @@ export class KyselyBackOfficeStoreTx extends KyselyDirectoryStoreTx implements B
       ...revocations.rows.map((row) => ({
         day: Number(row.day),
         businessType: 'revoke',
-        group: query.dimension === 'businessType' ? 'revoke' : null,
+        group: row.grp,
         count: Number(row.n),
       })),
     ];

@@ -29,6 +29,7 @@ import type {
   StatisticsQuery,
   ProfileRecord,
   RevocationReason,
+  RevocationAttribution,
   Store,
   StoreTx,
   VaultKeyRecord,
@@ -497,6 +498,7 @@ export class KyselyStoreTx extends KyselyPortalStoreTx implements StoreTx {
     status: CertificateStatus,
     revokedAt: Date | null,
     reason: RevocationReason | null,
+    attribution?: RevocationAttribution,
   ): Promise<void> {
     await this.db
       .updateTable('certificates')
@@ -504,6 +506,8 @@ export class KyselyStoreTx extends KyselyPortalStoreTx implements StoreTx {
         status,
         revoked_at: revokedAt === null ? null : this.codec.time(revokedAt),
         revocation_reason: reason,
+        revoked_branch_id: attribution?.branchId ?? null,
+        revoked_channel: attribution?.channel ?? null,
       })
       .where('ca_id', '=', caId)
       .where('serial', '=', serial)

@@ -237,6 +237,9 @@ export function certificateToRow(codec: Codec, cert: CertificateRecord): Inserta
     status: cert.status,
     revoked_at: timeOrNull(codec, cert.revokedAt),
     revocation_reason: cert.revocationReason,
+    // recorded by setCertificateStatus when the pair is revoked, not carried by the record
+    revoked_branch_id: null,
+    revoked_channel: null,
     predecessor_pair_id: cert.predecessorPairId,
     public_key_hash: cert.publicKeyHash,
     application_id: cert.applicationId,

@@ -21,6 +21,7 @@ import { migration0012CrlPartitions } from './migration-0012-crl-partitions.js';
 import { migration0013Portal } from './migration-0013-portal.js';
 import { migration0014Materials } from './migration-0014-materials.js';
 import { migration0015BackOffice } from './migration-0015-back-office.js';
+import { migration0016RevocationAttribution } from './migration-0016-revocation-attribution.js';
 import type { Database } from './schema.js';
 
 export type { StoreDialect };
@@ -43,6 +44,7 @@ export function coreMigrations(dialect: StoreDialect): Record<string, Migration>
     '0013_portal': migration0013Portal(dialect),
     '0014_materials': migration0014Materials(dialect),
     '0015_back_office': migration0015BackOffice(),
+    '0016_revocation_attribution': migration0016RevocationAttribution(),
   };
 }
 

@@ -94,6 +94,9 @@ export interface CertificatesTable {
   status: string;
   revoked_at: TimeValue | null;
   revocation_reason: string | null;
+  /** 0016: the branch and channel of the revocation (null: not recorded). */
+  revoked_branch_id: string | null;
+  revoked_channel: string | null;
   predecessor_pair_id: string | null;
   public_key_hash: string;
   application_id: string | null;

@@ -219,6 +219,7 @@ function statusCommand(step: 'revoke' | 'suspend' | 'resume') {
         ...(values.ca ? { caId: values.ca } : {}),
         ...(values.reason ? { reason: values.reason as RevocationReason } : {}),
         ...(values.note ? { note: values.note } : {}),
+        channel: 'cli',
       });
       for (const c of changed) process.stdout.write(`${c.role} ${c.serial}: ${c.status}\n`);
       return Exit.OK;
@@ -241,6 +242,7 @@ async function revokeBatch(file: string, data: string | undefined): Promise<numb
   return withPlatform({ data }, async (p) => {
     const results = await revokeFromNotice(p, entries, {
       actor: OPERATOR,
+      attribution: { branchId: null, channel: 'cli' },
       onProgress: (done, total) => process.stderr.write(`\rrevoking 撤销中: ${done}/${total}`),
     });
     process.stderr.write('\n');

@@ -9,6 +9,7 @@
 import {
   CoreError,
   type IssuedPair,
+  type Channel,
   type Principal,
   type ReplaceInput,
   type RevocationReason,
@@ -127,6 +128,18 @@ function revocationNote(
   return `${REQUESTERS[requestedBy]}: ${note}`;
 }
 
+/**
+ * Who revokes, for the statistics by branch and channel (R25): an operator at the counter of
+ * their branch, a legal person online, an API client through the API.
+ */
+function revocationAttribution(principal: Principal): { branchId: string | null; channel: Channel } {
+  if (principal.kind === 'client') return { branchId: null, channel: 'api' };
+  return {
+    branchId: principal.kind === 'operator' ? principal.branchId : null,
+    channel: channelOf(principal, undefined),
+  };
+}
+
 export function registerLifecycleRoutes(app: TypedApp, platform: Platform): void {
   for (const [step, { run, summary }] of Object.entries(STEPS)) {
     const body =
@@ -235,6 +248,7 @@ export function registerLifecycleRoutes(app: TypedApp, platform: Platform): void
           actor: auditName(principal),
           ...(given.reason ? { reason: given.reason } : {}),
           ...(note ? { note } : {}),
+          ...revocationAttribution(principal),
         });
         return changed.map(certificateView);
       },
@@ -282,7 +296,12 @@ export function registerLifecycleRoutes(app: TypedApp, platform: Platform): void
           `the notice has ${errors.length} bad line(s), nothing was revoked: ` +
             errors.map((e) => `line ${e.line}: ${e.message}`).join('; '),
         );
-      const results = await revokeFromNotice(platform, entries, { actor: auditName(principalOf(request)) });
+      const principal = principalOf(request);
+      const results = await revokeFromNotice(platform, entries, {
+        actor: auditName(principal),
+        // a registry notice has no channel of its own: it came through the API
+        attribution: { branchId: principal.kind === 'operator' ? principal.branchId : null, channel: 'api' },
+      });
       return {
         processed: results.length,
         revoked: results.reduce((n, r) => n + (r.ok ? r.revoked : 0), 0),

@@ -15,6 +15,7 @@ import type {
   CaRecord,
   CertificateRecord,
   CertificateStatus,
+  Channel,
   EscrowedKeyRecord,
   LegalPersonRecord,
   OutboxJob,
@@ -66,6 +67,12 @@ export interface Statistics {
 }
 
 /** Operations available inside a transaction (and, read-only, outside). */
+/** Where a revocation (撤销) was done: the operator's branch 网点 (null if none) and the channel 渠道. */
+export interface RevocationAttribution {
+  readonly branchId: string | null;
+  readonly channel: Channel | null;
+}
+
 export interface StoreTx
   extends
     ServiceStoreTx,
@@ -127,6 +134,8 @@ export interface StoreTx
     status: CertificateStatus,
     revokedAt: Date | null,
     reason: RevocationReason | null,
+    /** Who revoked (R25 statistics): recorded with a revocation, cleared otherwise. */
+    attribution?: RevocationAttribution,
   ): Promise<void>;
   /** Revoked and suspended certificates of a CA, for CRLs (ordered by serial). */
   revokedCertificates(caId: string): Promise<CertificateRecord[]>;
