@@ -237,6 +237,8 @@ describe('the branch counter in a browser (R33)', () => {
     await page.getByRole('link', { name: '证书服务' }).click();
     await page.getByText('补办', { exact: true }).click();
     await page.waitForURL(/\/counter\/service\/reissue$/);
+    // the flow for reissue is mounted (a new one per business type) once its choice shows as checked
+    await page.locator('.ant-radio-button-wrapper-checked', { hasText: '补办' }).waitFor();
     await page.getByLabel('统一社会信用代码').fill(HANGZHOU.uscc);
     await page.keyboard.press('Enter');
     await page.getByText('选择要办理的证书').waitFor();

@@ -150,6 +150,8 @@ describe('the branch counter: revoke, suspend, resume and unlock in a browser (R
     await page.getByRole('link', { name: '证书服务' }).click();
     await page.getByText('撤销', { exact: true }).click();
     await page.waitForURL(/\/counter\/service\/revoke$/);
+    // the flow for revoke is mounted (a new one per business type) once its choice shows as checked
+    await page.locator('.ant-radio-button-wrapper-checked', { hasText: '撤销' }).waitFor();
     await page.getByLabel('统一社会信用代码').fill(HANGZHOU.uscc);
     await page.keyboard.press('Enter');
     await page.getByText('选择要办理的证书').waitFor();
@@ -209,6 +211,8 @@ describe('the branch counter: revoke, suspend, resume and unlock in a browser (R
     expect((await ocspSays(sign, 'revoked')).type).toBe('revoked'); // certificateHold
     await page.getByText('恢复', { exact: true }).click();
     await page.waitForURL(/\/counter\/service\/resume$/);
+    // the flow for resume is mounted (a new one per business type) once its choice shows as checked
+    await page.locator('.ant-radio-button-wrapper-checked', { hasText: '恢复' }).waitFor();
     await run('恢复');
     expect(await statusOf(sign)).toBe('valid');
     expect((await ocspSays(sign, 'good')).type).toBe('good');

@@ -224,6 +224,8 @@ describe('issue 6 done-when: the seeded accounts carry certificates through new 
 
     await desk.getByRole('link', { name: '证书服务' }).click();
     await desk.waitForURL(/\/counter\/service\/renew$/);
+    // the flow for renew is mounted (a new one per business type) once its choice shows as checked
+    await desk.locator('.ant-radio-button-wrapper-checked', { hasText: '更新' }).waitFor();
     await (
       await counterSteps(desk, null)
     )();
