@@ -77,6 +77,8 @@ describe('issue 6 done-when: the seeded accounts carry certificates through new 
     return async () => {
       // every scan the checklist asks for (it asks more when an agent, not 张三, comes)
       const inputs = page.locator('input[type=file]');
+      // the checklist arrives from the API: count its scan fields only once they are there
+      await inputs.first().waitFor({ state: 'attached' });
       for (let i = 0; i < (await inputs.count()); i++)
         await inputs.nth(i).setInputFiles(scan(`doc-${i}.png`));
       await page.getByRole('button', { name: /下一步/ }).click();
