@@ -232,7 +232,15 @@ describe('issue 6 back office in a browser (R25, R37, R3)', () => {
     await page.getByRole('combobox', { name: '所属网点' }).click();
     await page.locator('.ant-select-item-option').filter({ hasText: 'nb-01' }).click();
     await page.getByLabel('初始口令（留空则自动生成）').fill('Ningbo-Desk-2026');
-    await page.getByRole('checkbox', { name: '网点受理员' }).check();
+    // the form may still re-render from its data load right after it appears (seen on a busy CI
+    // machine: the click landed and the box stayed clear), so check until it shows checked
+    const role = page.getByRole('checkbox', { name: '网点受理员' });
+    await expect
+      .poll(async () => {
+        if (!(await role.isChecked())) await role.click();
+        return role.isChecked();
+      })
+      .toBe(true);
     await page.getByRole('button', { name: '新建操作员' }).click();
     await page.getByRole('cell', { name: '受理员 李某' }).waitFor();
     await page.waitForFunction("document.querySelectorAll('.ant-message-notice').length === 0"); // toasts gone
